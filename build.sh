@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+#
+# HyperSpot for nginx: the one entry point.
+#
+#   ./build.sh run     install dependencies, build, start nginx with HyperSpot
+#   ./build.sh stop    stop it
+#   ./build.sh test    build and run every test (unit and integration)
+#   ./build.sh bench   build and run the benchmarks
+#   ./build.sh build   build only
+#   ./build.sh deps    install dependencies only
+#   ./build.sh clean   remove build output
+#
+# Environment:
+#   HS_LISTEN      address of `run` (default 127.0.0.1:8087)
+#   HS_NGINX       nginx binary (default /usr/sbin/nginx)
+#   HS_NGINX_SRC   nginx source tree with conf_flags (default: the one of
+#                  Debian's nginx-dev, /usr/share/nginx/src)
+#   HS_JOBS        parallel make jobs (default: number of cores)
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BUILD="$ROOT/build"
+MODULES_OUT="$BUILD/modules"
+NGINX="${HS_NGINX:-/usr/sbin/nginx}"
+NGX_SRC="${HS_NGINX_SRC:-/usr/share/nginx/src}"
+JOBS="${HS_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+RUN_PREFIX="$ROOT/run"
+HS_LISTEN="${HS_LISTEN:-127.0.0.1:8087}"
+
+# Debian packages: to build and run, and what the tests and benchmarks use.
+PKGS_BUILD=(build-essential pkg-config nginx nginx-dev libjansson-dev
+            libyaml-dev libjwt-dev libssl-dev libsqlite3-dev libpq-dev
+            sqlite3)
+PKGS_TEST=(perl curl wrk)
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+    sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+# ---------------------------------------------------------------- deps
+
+deps() {
+    local want=("$@") missing=() p
+
+    for p in "${want[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+            | grep -q 'install ok installed' || missing+=("$p")
+    done
+
+    [ ${#missing[@]} -eq 0 ] && return 0
+
+    [ "$(id -u)" -eq 0 ] \
+        || die "missing packages (${missing[*]}); run as root to install"
+
+    say "==> installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+    # Debian starts the packaged nginx on port 80; HyperSpot runs its own.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && [ -d /run/systemd/system ]
+    then
+        systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
+}
+
+# --------------------------------------------------------------- build
+
+module_dirs() {
+    local d
+    echo "$ROOT/ngx_hyperspot"
+    for d in "$ROOT"/modules/*/ "$ROOT"/t/modules/*/; do
+        [ -f "$d/config" ] && echo "${d%/}"
+    done
+}
+
+build_modkit() {
+    make -s -C "$ROOT/modkit" -j"$JOBS" OUT="$MODULES_OUT" \
+        OBJ="$BUILD/modkit"
+}
+
+build_modules() {
+    local src="$BUILD/nginx-src" stamp sum args=() d
+
+    [ -f "$NGX_SRC/conf_flags" ] || die "no nginx source at $NGX_SRC"
+
+    if [ ! -x "$src/configure" ]; then
+        mkdir -p "$BUILD"
+        cp -a "$NGX_SRC" "$src"
+    fi
+
+    # configure again only when the module set or a config script changed
+    sum=$( { echo "$NGX_SRC"; module_dirs; \
+             module_dirs | sed 's|$|/config|' | xargs cat; \
+             cat "$NGX_SRC/conf_flags"; } | sha256sum | cut -d' ' -f1)
+    stamp="$src/.hs-configured"
+
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ] \
+       || [ ! -f "$src/objs/Makefile" ]
+    then
+        while read -r d; do
+            args+=("--add-dynamic-module=$d")
+        done < <(module_dirs)
+
+        say "==> configuring nginx modules"
+        (
+            cd "$src"
+            # shellcheck disable=SC1091
+            . ./conf_flags
+            ./configure "${NGX_CONF_FLAGS[@]}" --with-compat \
+                --with-cc-opt="-O2 -g" "${args[@]}" >"$BUILD/configure.log" 2>&1
+        ) || { tail -30 "$BUILD/configure.log"; die "configure failed"; }
+
+        echo "$sum" > "$stamp"
+    fi
+
+    # the modules find libhsmodkit.so.0 next to themselves
+    # shellcheck disable=SC2016
+    LD_RUN_PATH='$ORIGIN' make -s -C "$src" -f objs/Makefile -j"$JOBS" \
+        modules || die "module build failed"
+
+    mkdir -p "$MODULES_OUT"
+    for so in "$src"/objs/*.so; do
+        cmp -s "$so" "$MODULES_OUT/$(basename "$so")" \
+            || cp "$so" "$MODULES_OUT/"
+    done
+}
+
+build() {
+    build_modkit
+    build_modules
+}
+
+# ----------------------------------------------------------------- run
+
+run_user() {
+    # workers drop privileges when the master runs as root
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "www-data"
+    fi
+}
+
+render_conf() {
+    local prefix="$1" listen="$2" user="$3" mods="" so
+
+    for so in ngx_http_hyperspot_module ngx_http_hs_calculator_module \
+              ngx_http_hs_calculator_gateway_module; do
+        mods+="load_module $MODULES_OUT/$so.so;\\n"
+    done
+
+    sed -e "s|@PREFIX@|$prefix|g" \
+        -e "s|@LISTEN@|$listen|g" \
+        -e "s|@LOAD_MODULES@|$mods|" \
+        -e "s|@USER@|${user:+user $user;}|" \
+        "$ROOT/conf/nginx.conf" > "$prefix/conf/nginx.conf"
+    cp "$ROOT/conf/hyperspot.yaml" "$prefix/conf/hyperspot.yaml"
+}
+
+nginx_pid() {
+    local pidf="$RUN_PREFIX/logs/nginx.pid" pid
+    [ -f "$pidf" ] || return 1
+    pid=$(cat "$pidf" 2>/dev/null) || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+stop() {
+    local pid i
+    pid=$(nginx_pid) || { say "HyperSpot is not running"; return 0; }
+
+    kill -QUIT "$pid"
+    for i in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || { say "stopped (pid $pid)"; return 0; }
+        sleep 0.1
+    done
+
+    kill -TERM "$pid" 2>/dev/null || true
+    say "stopped (pid $pid, forced)"
+}
+
+run() {
+    local user
+
+    deps "${PKGS_BUILD[@]}"
+    build
+    stop >/dev/null
+
+    user=$(run_user)
+    mkdir -p "$RUN_PREFIX"/{conf,logs,data,tmp}
+    [ -n "$user" ] && chown "$user" "$RUN_PREFIX/data" "$RUN_PREFIX/tmp"
+
+    render_conf "$RUN_PREFIX" "$HS_LISTEN" "$user"
+
+    "$NGINX" -t -q -p "$RUN_PREFIX" -c conf/nginx.conf \
+        || die "configuration check failed (see above)"
+    "$NGINX" -p "$RUN_PREFIX" -c conf/nginx.conf
+
+    for _ in $(seq 1 50); do
+        curl -fsS "http://$HS_LISTEN/healthz" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+
+    say "HyperSpot is running: http://$HS_LISTEN/"
+    say "  health:  curl http://$HS_LISTEN/health"
+    say "  logs:    $RUN_PREFIX/logs/"
+    say "  stop:    ./build.sh stop"
+}
+
+# ---------------------------------------------------------------- test
+
+unit_tests() {
+    make -s -C "$ROOT/t/unit" -j"$JOBS" BUILD="$BUILD" all
+}
+
+test_all() {
+    local rc=0
+
+    deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"
+    build
+    unit_tests
+
+    say "==> unit tests (plain, then AddressSanitizer + UBSan)"
+    prove -e '' "$BUILD"/unit/plain/test_* "$BUILD"/unit/asan/test_* \
+        || rc=1
+
+    say "==> integration tests"
+    (cd "$ROOT" && HS_MODULES_DIR="$MODULES_OUT" prove -j2 t/) || rc=1
+
+    return $rc
+}
+
+# --------------------------------------------------------------- bench
+
+bench() {
+    deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"
+    build
+    HS_MODULES_DIR="$MODULES_OUT" perl "$ROOT/bench/bench.pl" "$@"
+}
+
+# ---------------------------------------------------------------- main
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+
+case "$cmd" in
+    run)    run ;;
+    stop)   stop ;;
+    test)   test_all ;;
+    bench)  bench "$@" ;;
+    build)  deps "${PKGS_BUILD[@]}"; build ;;
+    deps)   deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}" ;;
+    clean)  rm -rf "$BUILD" ;;
+    *)      usage; [ -z "$cmd" ] && exit 0; exit 2 ;;
+esac

@@ -1,0 +1,173 @@
+/* modkit basics: errors, the injected allocator, the injected logger. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hs_base.h"
+
+static hs_allocator_t  hs__allocator = { malloc, realloc, free };
+
+
+void
+hs_error_set(hs_error_t *err, const char *fmt, ...)
+{
+    va_list  ap;
+
+    if (err == NULL) {
+        return;
+    }
+
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+}
+
+
+void
+hs_set_allocator(const hs_allocator_t *a)
+{
+    if (a == NULL) {
+        hs__allocator.alloc = malloc;
+        hs__allocator.realloc = realloc;
+        hs__allocator.free = free;
+        return;
+    }
+
+    hs__allocator = *a;
+}
+
+
+void *
+hs_alloc(size_t size)
+{
+    return hs__allocator.alloc(size ? size : 1);
+}
+
+
+void *
+hs_calloc(size_t n, size_t size)
+{
+    void  *p;
+
+    if (size != 0 && n > SIZE_MAX / size) {
+        return NULL;
+    }
+
+    p = hs_alloc(n * size);
+    if (p != NULL) {
+        memset(p, 0, n * size);
+    }
+
+    return p;
+}
+
+
+void *
+hs_realloc(void *p, size_t size)
+{
+    return hs__allocator.realloc(p, size ? size : 1);
+}
+
+
+void
+hs_free(void *p)
+{
+    if (p != NULL) {
+        hs__allocator.free(p);
+    }
+}
+
+
+char *
+hs_strndup(const char *s, size_t n)
+{
+    char  *p;
+
+    p = hs_alloc(n + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    memcpy(p, s, n);
+    p[n] = '\0';
+
+    return p;
+}
+
+
+char *
+hs_strdup(const char *s)
+{
+    return s ? hs_strndup(s, strlen(s)) : NULL;
+}
+
+
+void
+hs_log(const hs_log_t *log, hs_log_level_t level, const char *fmt, ...)
+{
+    char     buf[2048];
+    va_list  ap;
+
+    if (log == NULL || log->write == NULL) {
+        return;
+    }
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+
+    log->write(log->data, level, buf);
+}
+
+
+void
+hs_utf8_sanitize(char *s)
+{
+    unsigned char  *p, c;
+    size_t          n, i;
+    uint32_t        cp;
+
+    p = (unsigned char *) s;
+
+    while (*p) {
+        c = *p;
+
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1; cp = c & 0x1f;
+
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2; cp = c & 0x0f;
+
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3; cp = c & 0x07;
+
+        } else {
+            *p++ = '?';
+            continue;
+        }
+
+        for (i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80) {
+                break;
+            }
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+
+        if (i <= n
+            || (n == 2 && cp < 0x800)
+            || (n == 3 && (cp < 0x10000 || cp > 0x10ffff))
+            || (cp >= 0xd800 && cp <= 0xdfff))
+        {
+            *p++ = '?';
+            continue;
+        }
+
+        p += n + 1;
+    }
+}

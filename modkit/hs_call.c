@@ -1,0 +1,286 @@
+/* One REST call: request copies, handler run, response rendering. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hs_call.h"
+
+#define HS__MIME_JSON     "application/json"
+#define HS__MIME_PROBLEM  "application/problem+json"
+
+
+hs_call_t *
+hs_call_new(void)
+{
+    return hs_calloc(1, sizeof(hs_call_t));
+}
+
+
+void
+hs_call_free(hs_call_t *call)
+{
+    size_t  i;
+
+    if (call == NULL) {
+        return;
+    }
+
+    for (i = 0; i < call->nparams; i++) {
+        hs_free(call->param_names[i]);
+        hs_free(call->param_values[i]);
+    }
+
+    hs_free(call->method);
+    hs_free(call->path);
+    hs_free(call->query);
+    hs_free(call->body);
+    hs_free(call->location);
+    hs_free(call->out);
+    json_decref(call->json);
+    json_decref(call->response);
+    hs_problem_free(call->problem);
+    hs_free(call);
+}
+
+
+hs_rc_t
+hs_call_set_request(hs_call_t *call, const char *method, size_t method_len,
+    const char *path, size_t path_len, const char *query, size_t query_len,
+    const char *request_id, size_t request_id_len)
+{
+    call->method = hs_strndup(method, method_len);
+    call->path = hs_strndup(path, path_len);
+    call->query = hs_strndup(query ? query : "", query ? query_len : 0);
+
+    if (request_id_len > HS_REQUEST_ID_MAX) {
+        request_id_len = HS_REQUEST_ID_MAX;
+    }
+
+    memcpy(call->request_id, request_id, request_id_len);
+    call->request_id[request_id_len] = '\0';
+
+    if (call->method == NULL || call->path == NULL || call->query == NULL) {
+        return HS_ENOMEM;
+    }
+
+    return HS_OK;
+}
+
+
+hs_rc_t
+hs_call_set_match(hs_call_t *call, const hs_route_match_t *m)
+{
+    size_t  i;
+
+    call->route = m->route;
+    call->module = m->module;
+    call->module_data = m->data;
+
+    for (i = 0; i < m->nparams; i++) {
+        call->param_names[i] = hs_strndup(m->params[i].name,
+                                          m->params[i].name_len);
+        call->param_values[i] = hs_strndup(m->params[i].value,
+                                           m->params[i].len);
+        call->nparams = i + 1;
+
+        if (call->param_names[i] == NULL || call->param_values[i] == NULL) {
+            return HS_ENOMEM;
+        }
+    }
+
+    return HS_OK;
+}
+
+
+void
+hs_call_set_body(hs_call_t *call, char *body, size_t len)
+{
+    hs_free(call->body);
+    call->body = body;
+    call->body_len = len;
+}
+
+
+const char *
+hs_call_param(const hs_call_t *call, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < call->nparams; i++) {
+        if (strcmp(call->param_names[i], name) == 0) {
+            return call->param_values[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+json_t *
+hs_call_json(const hs_call_t *call)
+{
+    return call->json;
+}
+
+
+hs_rc_t
+hs_call_reply(hs_call_t *call, int status, json_t *body)
+{
+    json_decref(call->response);
+    call->response = body;
+    call->status = status;
+
+    return HS_OK;
+}
+
+
+hs_rc_t
+hs_call_fail(hs_call_t *call, hs_problem_t *p)
+{
+    hs_problem_free(call->problem);
+    call->problem = p;
+
+    return p != NULL ? HS_OK : HS_ENOMEM;
+}
+
+
+hs_rc_t
+hs_call_set_location(hs_call_t *call, const char *fmt, ...)
+{
+    char     buf[1024];
+    va_list  ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+
+    hs_free(call->location);
+    call->location = hs_strdup(buf);
+
+    return call->location ? HS_OK : HS_ENOMEM;
+}
+
+
+static void
+hs__call_render_problem(hs_call_t *call)
+{
+    call->out = hs_problem_render(call->problem, call->path,
+                                  call->request_id, &call->out_len);
+    call->status = call->problem->status;
+    call->out_type = HS__MIME_PROBLEM;
+}
+
+
+static void
+hs__call_internal(hs_call_t *call, const char *why)
+{
+    hs_problem_free(call->problem);
+    json_decref(call->response);
+    call->response = NULL;
+
+    call->problem = hs_problem_new(HS_PROBLEM_INTERNAL,
+                                   "the server failed to process the "
+                                   "request; quote trace_id %s when "
+                                   "reporting it", call->request_id);
+
+    hs_log(call->log, HS_LOG_ERR, "module \"%s\" %s %s failed: %s "
+           "(request id %s)", call->module ? call->module : "?",
+           call->method, call->path, why, call->request_id);
+}
+
+
+void
+hs_call_execute(hs_call_t *call)
+{
+    char          *out;
+    hs_rc_t        rc;
+    json_error_t   jerr;
+
+    if (call->body != NULL && call->body_len > 0) {
+        call->json = json_loadb(call->body, call->body_len,
+                                JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                                &jerr);
+
+        if (call->json == NULL) {
+            call->problem = hs_problem_new(HS_PROBLEM_INVALID_JSON,
+                                           "request body is not valid JSON: "
+                                           "%s at line %d, column %d",
+                                           jerr.text, jerr.line,
+                                           jerr.column);
+            goto render;
+        }
+    }
+
+    if ((call->route->flags & HS_ROUTE_BODY_JSON) && call->json == NULL) {
+        call->problem = hs_problem_new(HS_PROBLEM_BAD_REQUEST,
+                                       "this operation requires a JSON "
+                                       "request body");
+        goto render;
+    }
+
+    rc = call->route->handler(call);
+
+    if (rc != HS_OK && call->problem == NULL) {
+        hs__call_internal(call, "handler returned an error");
+    }
+
+    if (call->problem == NULL && call->status == 0) {
+        hs__call_internal(call, "handler set no response");
+    }
+
+render:
+
+    if (call->problem == NULL && (call->status < 100 || call->status > 599)) {
+        hs__call_internal(call, "handler set an invalid status");
+    }
+
+    if (call->problem != NULL) {
+        hs__call_render_problem(call);
+
+    } else if (call->response != NULL) {
+        out = json_dumps(call->response, JSON_COMPACT | JSON_ENCODE_ANY);
+
+        if (out == NULL) {
+            hs__call_internal(call, "json_dumps() failed");
+            hs__call_render_problem(call);
+
+        } else {
+            call->out = hs_strdup(out);
+            free(out);
+            call->out_len = call->out ? strlen(call->out) : 0;
+            call->out_type = HS__MIME_JSON;
+        }
+    }
+
+    if (call->problem != NULL && call->out == NULL) {
+        /* rendering failed: out of memory */
+        call->status = 500;
+        call->out_type = NULL;
+    }
+}
+
+
+int
+hs_request_id_valid(const char *id, size_t len)
+{
+    size_t  i;
+    char    c;
+
+    if (len == 0 || len > HS_REQUEST_ID_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = id[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+              || c == ':'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}

@@ -1,0 +1,83 @@
+/*
+ * One REST call as a handler sees it. The nginx glue fills the request
+ * part on the event loop, hs_call_execute() runs on a thread-pool thread
+ * (parses the JSON body, runs the handler, renders the response), and the
+ * glue writes the rendered response back on the event loop.
+ *
+ * A call owns copies of everything it uses: it never points into the
+ * nginx request, which may be gone when the thread finishes.
+ */
+
+#ifndef HS_CALL_H
+#define HS_CALL_H
+
+#include <jansson.h>
+#include "hs_base.h"
+#include "hs_problem.h"
+#include "hs_router.h"
+
+#define HS_REQUEST_ID_MAX  128
+
+struct hs_call_s {
+    /* request, filled by the glue */
+    char               *method;
+    char               *path;
+    char               *query;          /* without '?', "" when absent */
+    char               *body;           /* NUL-terminated, may be NULL */
+    size_t              body_len;
+    char                request_id[HS_REQUEST_ID_MAX + 1];
+    size_t              nparams;
+    char               *param_names[HS_ROUTE_MAX_PARAMS];
+    char               *param_values[HS_ROUTE_MAX_PARAMS];
+    const hs_route_t   *route;
+    const char         *module;
+    void               *module_data;
+    const hs_log_t     *log;
+
+    /* the parsed JSON body (borrowed by handlers) */
+    json_t             *json;
+
+    /* response, set by the handler */
+    int                 status;
+    json_t             *response;
+    hs_problem_t       *problem;
+    char               *location;
+
+    /* rendered by hs_call_execute() */
+    char               *out;
+    size_t              out_len;
+    const char         *out_type;
+};
+
+HS_API hs_call_t *hs_call_new(void);
+HS_API void hs_call_free(hs_call_t *call);
+
+/* Glue side: copies the strings. */
+HS_API hs_rc_t hs_call_set_request(hs_call_t *call, const char *method,
+    size_t method_len, const char *path, size_t path_len, const char *query,
+    size_t query_len, const char *request_id, size_t request_id_len);
+HS_API hs_rc_t hs_call_set_match(hs_call_t *call, const hs_route_match_t *m);
+/* Takes ownership of body (allocated with hs_alloc, len + 1 bytes). */
+HS_API void hs_call_set_body(hs_call_t *call, char *body, size_t len);
+
+/*
+ * Parses the body, runs the route's handler and renders the response or
+ * problem into call->out. Never fails: a handler that returns an error
+ * without a problem becomes a 500 internal_error problem.
+ */
+HS_API void hs_call_execute(hs_call_t *call);
+
+/* Handler side. */
+HS_API const char *hs_call_param(const hs_call_t *call, const char *name);
+HS_API json_t *hs_call_json(const hs_call_t *call);
+/* Sets the response; body is stolen (may be NULL for no body). */
+HS_API hs_rc_t hs_call_reply(hs_call_t *call, int status, json_t *body);
+/* Sets the problem; p is stolen. Returns HS_OK for "return hs_call_fail". */
+HS_API hs_rc_t hs_call_fail(hs_call_t *call, hs_problem_t *p);
+HS_API hs_rc_t hs_call_set_location(hs_call_t *call, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Request ids: 1..128 of [A-Za-z0-9._:-]. */
+HS_API int hs_request_id_valid(const char *id, size_t len);
+
+#endif /* HS_CALL_H */

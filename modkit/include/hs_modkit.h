@@ -1,0 +1,15 @@
+/* HyperSpot modkit: everything a module needs. */
+
+#ifndef HS_MODKIT_H
+#define HS_MODKIT_H
+
+#include "hs_base.h"
+#include "hs_problem.h"
+#include "hs_config.h"
+#include "hs_clienthub.h"
+#include "hs_router.h"
+#include "hs_call.h"
+#include "hs_module.h"
+#include "hs_dburl.h"
+
+#endif /* HS_MODKIT_H */

@@ -1,0 +1,80 @@
+/*
+ * Routes and the router: method + path template ("/users-info/v1/users/{id}")
+ * to a module's handler. The router is a segment trie: a lookup costs one
+ * binary search per path segment, whatever the number of routes.
+ */
+
+#ifndef HS_ROUTER_H
+#define HS_ROUTER_H
+
+#include "hs_base.h"
+
+#define HS_ROUTE_MAX_PARAMS  8
+
+typedef struct hs_call_s    hs_call_t;
+typedef struct hs_router_s  hs_router_t;
+
+/* A handler runs on a thread-pool thread (see hs_call.h). */
+typedef hs_rc_t (*hs_handler_pt)(hs_call_t *call);
+
+enum {
+    HS_ROUTE_EVENT_LOOP = 0x01,   /* core built-ins only: served on the
+                                     event loop by the glue (no handler) */
+    HS_ROUTE_BODY_JSON  = 0x02    /* the operation takes a JSON body */
+};
+
+typedef struct {
+    const char     *method;        /* GET POST PUT PATCH DELETE */
+    const char     *path;          /* template, {name} = one segment */
+    const char     *operation_id;  /* unique, snake_case */
+    const char     *summary;
+    hs_handler_pt   handler;
+    unsigned        flags;
+} hs_route_t;
+
+typedef struct {
+    const char  *name;
+    size_t       name_len;
+    const char  *value;            /* points into the matched path */
+    size_t       len;
+} hs_route_param_t;
+
+typedef struct {
+    const hs_route_t  *route;
+    const char        *module;
+    void              *data;       /* the data given to hs_router_add() */
+    size_t             nparams;
+    hs_route_param_t   params[HS_ROUTE_MAX_PARAMS];
+    char               allow[64];  /* on HS_EMETHOD: "GET, POST" */
+} hs_route_match_t;
+
+HS_API hs_router_t *hs_router_create(void);
+HS_API void hs_router_destroy(hs_router_t *router);
+
+/*
+ * Adds a route of module; fails on a malformed template, an unknown
+ * method, a missing handler, or a method + path another module (or the
+ * same one) already declared.
+ */
+HS_API hs_rc_t hs_router_add(hs_router_t *router, const char *module,
+    const hs_route_t *route, void *data, hs_error_t *err);
+
+/* Sorts the trie; call once after the last hs_router_add(). */
+HS_API void hs_router_freeze(hs_router_t *router);
+HS_API size_t hs_router_count(const hs_router_t *router);
+
+/*
+ * HS_OK: m is filled; HS_EMETHOD: the path exists for other methods,
+ * listed in m->allow; HS_ENOTFOUND: no route has this path.
+ * HEAD falls back to GET.
+ */
+HS_API hs_rc_t hs_router_match(const hs_router_t *router,
+    const char *method, size_t method_len, const char *path,
+    size_t path_len, hs_route_match_t *m);
+
+/* Calls fn for every route, in declaration order. */
+HS_API void hs_router_each(const hs_router_t *router,
+    void (*fn)(const hs_route_t *route, const char *module, void *data),
+    void *data);
+
+#endif /* HS_ROUTER_H */

@@ -1,0 +1,63 @@
+/*
+ * HyperSpot core module: what its three files share.
+ */
+
+#ifndef NGX_HTTP_HYPERSPOT_H
+#define NGX_HTTP_HYPERSPOT_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <hs_modkit.h>
+
+#define NGX_HTTP_HYPERSPOT_RID_LEN  32    /* generated ids: 128 bits, hex */
+
+typedef struct {
+    ngx_str_t             config_file;    /* hyperspot_config */
+    ngx_str_t             database;       /* hyperspot_database */
+    hs_dburl_t            dburl;
+    hs_registry_t        *registry;
+    hs_router_t          *router;
+    hs_log_t              log;            /* modkit -> ngx_cycle->log */
+} ngx_http_hyperspot_main_conf_t;
+
+typedef struct {
+    ngx_flag_t            enable;         /* hyperspot */
+    ngx_str_t             tp_name;        /* hyperspot_thread_pool */
+    ngx_thread_pool_t    *tp;
+} ngx_http_hyperspot_loc_conf_t;
+
+typedef struct {
+    u_char                rid[HS_REQUEST_ID_MAX + 1];
+    size_t                rid_len;
+    hs_route_match_t      match;
+
+    ngx_buf_t            *problem;        /* replaces nginx's error page */
+    unsigned              rid_sent:1;
+    unsigned              replace:1;
+    unsigned              replaced:1;
+} ngx_http_hyperspot_ctx_t;
+
+extern ngx_module_t  ngx_http_hyperspot_module;
+extern ngx_module_t  ngx_http_hyperspot_filter_module;
+
+/* ngx_http_hyperspot_handler.c */
+ngx_int_t ngx_http_hyperspot_handler(ngx_http_request_t *r);
+ngx_http_hyperspot_ctx_t *ngx_http_hyperspot_get_ctx(ngx_http_request_t *r);
+ngx_int_t ngx_http_hyperspot_send(ngx_http_request_t *r, ngx_uint_t status,
+    const char *type, const u_char *body, size_t len);
+ngx_int_t ngx_http_hyperspot_send_problem(ngx_http_request_t *r,
+    hs_problem_t *p);
+ngx_int_t ngx_http_hyperspot_health(ngx_http_request_t *r);
+ngx_int_t ngx_http_hyperspot_healthz(ngx_http_request_t *r);
+void ngx_http_hyperspot_rid_seed(void);
+
+/* ngx_http_hyperspot_filter.c */
+ngx_int_t ngx_http_hyperspot_add_rid_header(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx);
+
+/* built-in routes carry their nginx handler as the route data */
+typedef ngx_int_t (*ngx_http_hyperspot_builtin_pt)(ngx_http_request_t *r);
+
+#endif /* NGX_HTTP_HYPERSPOT_H */

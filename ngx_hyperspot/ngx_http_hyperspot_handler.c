@@ -1,0 +1,680 @@
+/*
+ * HyperSpot core module: the request pipeline.
+ *
+ *   request id -> route match -> (body read) -> thread pool task
+ *   -> hs_call_execute() on a pool thread -> response on the event loop
+ *
+ * Built-in routes (/health, /healthz) are answered on the event loop from
+ * memory. A task owns copies of its inputs: the request may be gone when
+ * the task finishes, in which case the completion handler only frees it.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <ngx_thread_pool.h>
+
+#include <sys/random.h>
+
+#include "ngx_http_hyperspot.h"
+
+
+typedef struct {
+    hs_call_t             *call;
+    ngx_http_request_t    *request;    /* NULL once the request is gone */
+    ngx_pool_cleanup_t    *cleanup;
+} ngx_http_hyperspot_task_t;
+
+
+static void ngx_http_hyperspot_body_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx);
+static ngx_int_t ngx_http_hyperspot_json_body(ngx_http_request_t *r,
+    char **body, size_t *len);
+static ngx_int_t ngx_http_hyperspot_content_type_ok(ngx_http_request_t *r);
+static void ngx_http_hyperspot_task_run(void *data, ngx_log_t *log);
+static void ngx_http_hyperspot_task_done(ngx_event_t *ev);
+static void ngx_http_hyperspot_task_abort(void *data);
+static ngx_int_t ngx_http_hyperspot_send_call(ngx_http_request_t *r,
+    hs_call_t *call);
+static ngx_int_t ngx_http_hyperspot_problem(ngx_http_request_t *r,
+    hs_problem_kind_t kind, const char *fmt, ...);
+
+
+static uint64_t  ngx_http_hyperspot_rid_state;
+
+
+void
+ngx_http_hyperspot_rid_seed(void)
+{
+    uint64_t  seed;
+
+    if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed)) {
+        seed = (uint64_t) ngx_time() ^ ((uint64_t) ngx_pid << 32)
+               ^ (uint64_t) (uintptr_t) &seed;
+    }
+
+    ngx_http_hyperspot_rid_state = seed;
+}
+
+
+/* splitmix64: a fresh 64-bit value per call, cheap and well mixed */
+static uint64_t
+ngx_http_hyperspot_rid_next(void)
+{
+    uint64_t  z;
+
+    z = (ngx_http_hyperspot_rid_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+
+    return z ^ (z >> 31);
+}
+
+
+ngx_http_hyperspot_ctx_t *
+ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
+{
+    u_char                    *p;
+    uint64_t                   hi, lo;
+    ngx_table_elt_t           *h;
+    ngx_list_part_t           *part;
+    ngx_uint_t                 i;
+    ngx_http_hyperspot_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_hyperspot_module);
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    ctx = ngx_pcalloc(r->main->pool, sizeof(ngx_http_hyperspot_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    /* a well-formed incoming X-Request-ID is kept, anything else replaced */
+    part = &r->main->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("X-Request-ID") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Request-ID",
+                               sizeof("X-Request-ID") - 1) == 0
+            && hs_request_id_valid((char *) h[i].value.data,
+                                   h[i].value.len))
+        {
+            ngx_memcpy(ctx->rid, h[i].value.data, h[i].value.len);
+            ctx->rid_len = h[i].value.len;
+            break;
+        }
+    }
+
+    if (ctx->rid_len == 0) {
+        if (ngx_http_hyperspot_rid_state == 0) {
+            ngx_http_hyperspot_rid_seed();
+        }
+
+        hi = ngx_http_hyperspot_rid_next();
+        lo = ngx_http_hyperspot_rid_next();
+
+        p = ngx_sprintf(ctx->rid, "%016uxL%016uxL", hi, lo);
+        ctx->rid_len = p - ctx->rid;
+    }
+
+    ctx->rid[ctx->rid_len] = '\0';
+
+    ngx_http_set_ctx(r->main, ctx, ngx_http_hyperspot_module);
+
+    return ctx;
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_handler(ngx_http_request_t *r)
+{
+    hs_rc_t                          rc;
+    ngx_int_t                        nrc;
+    ngx_table_elt_t                 *allow;
+    ngx_http_hyperspot_ctx_t        *ctx;
+    ngx_http_hyperspot_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
+
+    ctx = ngx_http_hyperspot_get_ctx(r);
+    if (ctx == NULL || hmcf->router == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = hs_router_match(hmcf->router, (char *) r->method_name.data,
+                         r->method_name.len, (char *) r->uri.data,
+                         r->uri.len, &ctx->match);
+
+    if (rc == HS_ENOTFOUND || rc == HS_EMETHOD) {
+        nrc = ngx_http_discard_request_body(r);
+        if (nrc != NGX_OK) {
+            return nrc;
+        }
+
+        if (rc == HS_ENOTFOUND) {
+            return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_FOUND,
+                                              "no operation is served at "
+                                              "this path");
+        }
+
+        allow = ngx_list_push(&r->headers_out.headers);
+        if (allow == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        allow->hash = 1;
+        ngx_str_set(&allow->key, "Allow");
+        allow->value.len = ngx_strlen(ctx->match.allow);
+        allow->value.data = (u_char *) ctx->match.allow;
+
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_METHOD_NOT_ALLOWED,
+                                          "method %V is not allowed here; "
+                                          "allowed: %s", &r->method_name,
+                                          ctx->match.allow);
+    }
+
+    if (ctx->match.route->flags & HS_ROUTE_EVENT_LOOP) {
+        nrc = ngx_http_discard_request_body(r);
+        if (nrc != NGX_OK) {
+            return nrc;
+        }
+
+        return ((ngx_http_hyperspot_builtin_pt) ctx->match.data)(r);
+    }
+
+    if (r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH)
+        && (r->headers_in.content_length_n > 0 || r->headers_in.chunked))
+    {
+        if (!ngx_http_hyperspot_content_type_ok(r)) {
+            nrc = ngx_http_discard_request_body(r);
+            if (nrc != NGX_OK) {
+                return nrc;
+            }
+
+            return ngx_http_hyperspot_problem(r,
+                       HS_PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+                       "the request body must be application/json");
+        }
+
+        r->request_body_in_single_buf = 1;
+
+        nrc = ngx_http_read_client_request_body(r,
+                                       ngx_http_hyperspot_body_handler);
+        if (nrc >= NGX_HTTP_SPECIAL_RESPONSE) {
+            return nrc;
+        }
+
+        return NGX_DONE;
+    }
+
+    nrc = ngx_http_discard_request_body(r);
+    if (nrc != NGX_OK) {
+        return nrc;
+    }
+
+    nrc = ngx_http_hyperspot_dispatch(r, ctx);
+    if (nrc != NGX_DONE) {
+        return nrc;
+    }
+
+    r->main->count++;
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_hyperspot_body_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                  rc;
+    ngx_http_hyperspot_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_hyperspot_module);
+
+    rc = ngx_http_hyperspot_dispatch(r, ctx);
+
+    if (rc != NGX_DONE) {
+        ngx_http_finalize_request(r, rc);
+    }
+
+    /* on NGX_DONE the task completion finalizes the request */
+}
+
+
+/* Creates the call and posts it to the thread pool: NGX_DONE on success. */
+static ngx_int_t
+ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx)
+{
+    char                             *body;
+    size_t                            len;
+    hs_call_t                        *call;
+    ngx_int_t                         rc;
+    ngx_thread_task_t                *task;
+    ngx_pool_cleanup_t               *cln;
+    ngx_http_hyperspot_task_t        *t;
+    ngx_http_hyperspot_loc_conf_t    *hlcf;
+    ngx_http_hyperspot_main_conf_t   *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
+    hlcf = ngx_http_get_module_loc_conf(r, ngx_http_hyperspot_module);
+
+    body = NULL;
+    len = 0;
+
+    if (r->request_body != NULL && r->request_body->bufs != NULL) {
+        rc = ngx_http_hyperspot_json_body(r, &body, &len);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    call = hs_call_new();
+    if (call == NULL
+        || hs_call_set_request(call, (char *) r->method_name.data,
+                               r->method_name.len, (char *) r->uri.data,
+                               r->uri.len, (char *) r->args.data,
+                               r->args.len, (char *) ctx->rid, ctx->rid_len)
+           != HS_OK
+        || hs_call_set_match(call, &ctx->match) != HS_OK)
+    {
+        hs_free(body);
+        hs_call_free(call);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    hs_call_set_body(call, body, len);
+    call->log = &hmcf->log;
+
+    task = ngx_calloc(sizeof(ngx_thread_task_t)
+                      + sizeof(ngx_http_hyperspot_task_t),
+                      r->connection->log);
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+
+    if (task == NULL || cln == NULL) {
+        ngx_free(task);
+        hs_call_free(call);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    t = (ngx_http_hyperspot_task_t *) (task + 1);
+    t->call = call;
+    t->request = r;
+    t->cleanup = cln;
+
+    task->ctx = t;
+    task->handler = ngx_http_hyperspot_task_run;
+    task->event.handler = ngx_http_hyperspot_task_done;
+    task->event.data = task;
+    task->event.log = r->connection->log;
+
+    if (ngx_thread_task_post(hlcf->tp, task) != NGX_OK) {
+        /* queue full (nginx logged it) */
+        ngx_free(task);
+        hs_call_free(call);
+
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_SERVICE_UNAVAILABLE,
+                                          "the server is busy: the %V "
+                                          "thread pool queue is full; retry "
+                                          "later", &hlcf->tp_name);
+    }
+
+    cln->handler = ngx_http_hyperspot_task_abort;
+    cln->data = t;
+
+    return NGX_DONE;
+}
+
+
+/* Copies the body into one hs_alloc()ed NUL-terminated string. */
+static ngx_int_t
+ngx_http_hyperspot_json_body(ngx_http_request_t *r, char **body, size_t *len)
+{
+    u_char       *p;
+    off_t         total;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    total = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+        total += b->in_file ? b->file_last - b->file_pos : b->last - b->pos;
+    }
+
+    *body = hs_alloc((size_t) total + 1);
+    if (*body == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = (u_char *) *body;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            /* a body larger than client_body_buffer_size: a local,
+               freshly written temporary file */
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                hs_free(*body);
+                *body = NULL;
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+            p += n;
+
+        } else {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        }
+    }
+
+    *p = '\0';
+    *len = (size_t) total;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_hyperspot_content_type_ok(ngx_http_request_t *r)
+{
+    u_char     *p, *end, *semi;
+    ngx_str_t   type;
+
+    if (r->headers_in.content_type == NULL) {
+        return 0;
+    }
+
+    p = r->headers_in.content_type->value.data;
+    end = p + r->headers_in.content_type->value.len;
+
+    semi = ngx_strlchr(p, end, ';');
+    if (semi != NULL) {
+        end = semi;
+    }
+
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
+        end--;
+    }
+
+    type.data = p;
+    type.len = end - p;
+
+    if (type.len == sizeof("application/json") - 1
+        && ngx_strncasecmp(type.data, (u_char *) "application/json",
+                           type.len) == 0)
+    {
+        return 1;
+    }
+
+    /* application/<anything>+json */
+    return type.len > sizeof("application/+json") - 1
+           && ngx_strncasecmp(type.data, (u_char *) "application/",
+                              sizeof("application/") - 1) == 0
+           && ngx_strncasecmp(end - 5, (u_char *) "+json", 5) == 0;
+}
+
+
+static void
+ngx_http_hyperspot_task_run(void *data, ngx_log_t *log)
+{
+    ngx_http_hyperspot_task_t  *t = data;
+
+    hs_call_execute(t->call);
+}
+
+
+static void
+ngx_http_hyperspot_task_abort(void *data)
+{
+    ngx_http_hyperspot_task_t  *t = data;
+
+    t->request = NULL;
+}
+
+
+static void
+ngx_http_hyperspot_task_done(ngx_event_t *ev)
+{
+    ngx_int_t                   rc;
+    ngx_thread_task_t          *task;
+    ngx_connection_t           *c;
+    ngx_http_request_t         *r;
+    ngx_http_hyperspot_task_t  *t;
+
+    task = ev->data;
+    t = task->ctx;
+    r = t->request;
+
+    if (r == NULL) {
+        /* the request was finalized while the task ran */
+        hs_call_free(t->call);
+        ngx_free(task);
+        return;
+    }
+
+    t->cleanup->handler = NULL;
+
+    c = r->connection;
+
+    rc = ngx_http_hyperspot_send_call(r, t->call);
+
+    hs_call_free(t->call);
+    ngx_free(task);
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
+}
+
+
+static ngx_int_t
+ngx_http_hyperspot_send_call(ngx_http_request_t *r, hs_call_t *call)
+{
+    ngx_table_elt_t  *h;
+
+    if (call->out_type == NULL && call->out == NULL && call->status >= 400) {
+        /* the problem could not be rendered: out of memory */
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (call->location != NULL) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Location");
+        h->value.len = ngx_strlen(call->location);
+        h->value.data = ngx_pnalloc(r->pool, h->value.len);
+        if (h->value.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(h->value.data, call->location, h->value.len);
+    }
+
+    return ngx_http_hyperspot_send(r, call->status, call->out_type,
+                                   (u_char *) call->out, call->out_len);
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_send(ngx_http_request_t *r, ngx_uint_t status,
+    const char *type, const u_char *body, size_t len)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = len;
+
+    /* reason phrases nginx does not know */
+    switch (status) {
+    case 422:
+        ngx_str_set(&r->headers_out.status_line, "422 Unprocessable Content");
+        break;
+    case 428:
+        ngx_str_set(&r->headers_out.status_line, "428 Precondition Required");
+        break;
+    case 431:
+        ngx_str_set(&r->headers_out.status_line,
+                    "431 Request Header Fields Too Large");
+        break;
+    }
+
+    if (type != NULL) {
+        r->headers_out.content_type.data = (u_char *) type;
+        r->headers_out.content_type.len = ngx_strlen(type);
+        r->headers_out.content_type_len = r->headers_out.content_type.len;
+        r->headers_out.content_type_lowcase = NULL;
+    }
+
+    if (len == 0) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->last, body, len);
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_send_problem(ngx_http_request_t *r, hs_problem_t *p)
+{
+    char                      *out, *instance;
+    size_t                     len;
+    ngx_int_t                  rc;
+    ngx_http_hyperspot_ctx_t  *ctx;
+
+    ctx = ngx_http_hyperspot_get_ctx(r);
+    instance = ngx_pnalloc(r->pool, r->uri.len + 1);
+
+    if (p == NULL || ctx == NULL || instance == NULL) {
+        hs_problem_free(p);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_cpystrn((u_char *) instance, r->uri.data, r->uri.len + 1);
+
+    out = hs_problem_render(p, instance, (char *) ctx->rid, &len);
+    if (out == NULL) {
+        hs_problem_free(p);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_hyperspot_send(r, p->status, "application/problem+json",
+                                 (u_char *) out, len);
+
+    hs_free(out);
+    hs_problem_free(p);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_hyperspot_problem(ngx_http_request_t *r, hs_problem_kind_t kind,
+    const char *fmt, ...)
+{
+    u_char   buf[1024], *last;
+    va_list  args;
+
+    va_start(args, fmt);
+    last = ngx_vslprintf(buf, buf + sizeof(buf) - 1, fmt, args);
+    va_end(args);
+
+    *last = '\0';
+
+    return ngx_http_hyperspot_send_problem(r,
+                                  hs_problem_new(kind, "%s", (char *) buf));
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_healthz(ngx_http_request_t *r)
+{
+    static const u_char  ok[] = "ok";
+
+    return ngx_http_hyperspot_send(r, NGX_HTTP_OK, "text/plain", ok,
+                                   sizeof(ok) - 1);
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_health(ngx_http_request_t *r)
+{
+    char                            *out;
+    json_t                          *doc;
+    ngx_int_t                        rc;
+    ngx_uint_t                       status;
+    ngx_http_hyperspot_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
+
+    doc = hs_registry_health(hmcf->registry, ngx_time());
+    if (doc == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (hmcf->database.len) {
+        json_object_set_new(doc, "database",
+                            json_string(hs_db_kind_name(hmcf->dburl.kind)));
+    }
+
+    status = ngx_strcmp(json_string_value(json_object_get(doc, "status")),
+                        "healthy") == 0
+             ? NGX_HTTP_OK : NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+
+    if (out == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_hyperspot_send(r, status, "application/json",
+                                 (u_char *) out, ngx_strlen(out));
+    free(out);
+
+    return rc;
+}
