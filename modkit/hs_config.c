@@ -25,7 +25,8 @@ struct hs_yaml_doc_s {
 typedef struct {
     json_t  *node;
     char     path[HS__PATH_MAX];
-    char    *key;       /* mapping: the key waiting for its value */
+    char         *key;       /* mapping: the key waiting for its value */
+    yaml_mark_t   key_mark;  /* where that key is */
 } hs__yaml_frame_t;
 
 
@@ -144,12 +145,14 @@ hs__yaml_attach(hs_yaml_doc_t *doc, hs__yaml_frame_t *top, json_t *node,
         }
 
         top->key = hs_strdup(json_string_value(node));
+        top->key_mark = *mark;
         return top->key ? 0 : -1;
     }
 
+    /* a mapping value is located by its key */
     snprintf(path, HS__PATH_MAX, "%s%s%s", top->path,
              top->path[0] ? "." : "", top->key);
-    hs__yaml_mark(doc, path, mark);
+    hs__yaml_mark(doc, path, &top->key_mark);
 
     if (json_object_set(top->node, top->key, node) != 0) {
         return -1;
@@ -194,12 +197,24 @@ hs__yaml_parse(yaml_parser_t *parser, const char *name, hs_error_t *err)
     while (!done && rc == 0) {
 
         if (!yaml_parser_parse(parser, &ev)) {
-            hs_error_set(err, "%s:%zu:%zu: %s%s%s", name,
-                         parser->problem_mark.line + 1,
-                         parser->problem_mark.column + 1,
-                         parser->problem ? parser->problem : "syntax error",
-                         parser->context ? " " : "",
-                         parser->context ? parser->context : "");
+            if (parser->context != NULL) {
+                hs_error_set(err, "%s:%zu:%zu: %s %s that starts at line "
+                             "%zu, column %zu", name,
+                             parser->problem_mark.line + 1,
+                             parser->problem_mark.column + 1,
+                             parser->problem ? parser->problem
+                                             : "syntax error",
+                             parser->context,
+                             parser->context_mark.line + 1,
+                             parser->context_mark.column + 1);
+
+            } else {
+                hs_error_set(err, "%s:%zu:%zu: %s", name,
+                             parser->problem_mark.line + 1,
+                             parser->problem_mark.column + 1,
+                             parser->problem ? parser->problem
+                                             : "syntax error");
+            }
             rc = -1;
             break;
         }
