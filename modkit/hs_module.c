@@ -5,6 +5,18 @@
 
 #include "hs_module.h"
 
+#define HS__CAP_ALL  (HS_CAP_REST | HS_CAP_CLIENT | HS_CAP_WORKER | HS_CAP_DB)
+
+static const struct {
+    unsigned     cap;
+    const char  *name;
+} hs__caps[] = {
+    { HS_CAP_REST, "rest" },
+    { HS_CAP_CLIENT, "client" },
+    { HS_CAP_WORKER, "worker" },
+    { HS_CAP_DB, "db" },
+};
+
 typedef struct {
     hs_module_ctx_t   ctx;
     void             *config;       /* the typed struct */
@@ -175,6 +187,40 @@ hs_registry_add(hs_registry_t *reg, const hs_module_desc_t *desc,
         hs_error_set(err, "hyperspot module \"%s\" has an invalid version "
                      "\"%s\" (expected MAJOR.MINOR.PATCH)", desc->name,
                      desc->version ? desc->version : "");
+        return HS_EINVAL;
+    }
+
+    if (desc->capabilities & ~(unsigned) HS__CAP_ALL) {
+        hs_error_set(err, "hyperspot module \"%s\" declares unknown "
+                     "capabilities 0x%x", desc->name,
+                     desc->capabilities & ~(unsigned) HS__CAP_ALL);
+        return HS_EINVAL;
+    }
+
+    if ((desc->rest != NULL) != ((desc->capabilities & HS_CAP_REST) != 0)) {
+        hs_error_set(err, "hyperspot module \"%s\" %s", desc->name,
+                     desc->rest ? "has a rest callback but does not declare "
+                                  "HS_CAP_REST"
+                                : "declares HS_CAP_REST without a rest "
+                                  "callback");
+        return HS_EINVAL;
+    }
+
+    if ((desc->start != NULL || desc->stop != NULL)
+        && !(desc->capabilities & HS_CAP_WORKER))
+    {
+        hs_error_set(err, "hyperspot module \"%s\" has start/stop "
+                     "callbacks but does not declare HS_CAP_WORKER",
+                     desc->name);
+        return HS_EINVAL;
+    }
+
+    if ((desc->config != NULL) != (desc->config_size > 0)) {
+        hs_error_set(err, "hyperspot module \"%s\" declares %s",
+                     desc->name, desc->config ? "settings without a config "
+                                                "struct size"
+                                              : "a config struct without "
+                                                "settings");
         return HS_EINVAL;
     }
 
@@ -639,8 +685,8 @@ json_t *
 hs_registry_health(const hs_registry_t *reg, time_t now)
 {
     char        ts[32];
-    size_t      i;
-    json_t     *doc, *mods, *m;
+    size_t      i, k;
+    json_t     *doc, *mods, *m, *caps;
     struct tm   tm;
     int         healthy;
 
@@ -652,11 +698,20 @@ hs_registry_health(const hs_registry_t *reg, time_t now)
     healthy = 1;
 
     for (i = 0; i < reg->n; i++) {
-        m = json_pack("{s:s, s:s, s:s}",
+        caps = json_array();
+        for (k = 0; caps && k < sizeof(hs__caps) / sizeof(hs__caps[0]); k++)
+        {
+            if (reg->mods[i]->ctx.desc->capabilities & hs__caps[k].cap) {
+                json_array_append_new(caps, json_string(hs__caps[k].name));
+            }
+        }
+
+        m = json_pack("{s:s, s:s, s:s, s:o?}",
                       "name", reg->mods[i]->ctx.desc->name,
                       "version", reg->mods[i]->ctx.desc->version,
                       "state",
-                      hs_module_state_name(reg->mods[i]->ctx.state));
+                      hs_module_state_name(reg->mods[i]->ctx.state),
+                      "capabilities", caps);
 
         if (m == NULL || json_array_append_new(mods, m) != 0) {
             json_decref(mods);

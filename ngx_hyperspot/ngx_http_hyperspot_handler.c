@@ -23,7 +23,12 @@ typedef struct {
     hs_call_t             *call;
     ngx_http_request_t    *request;    /* NULL once the request is gone */
     ngx_pool_cleanup_t    *cleanup;
+    ngx_event_t            guard;      /* a non-cancelable timer: a worker
+                                          shutting down gracefully waits
+                                          for the task */
 } ngx_http_hyperspot_task_t;
+
+#define NGX_HTTP_HYPERSPOT_GUARD_MS  60000
 
 
 static void ngx_http_hyperspot_body_handler(ngx_http_request_t *r);
@@ -35,6 +40,7 @@ static ngx_int_t ngx_http_hyperspot_content_type_ok(ngx_http_request_t *r);
 static void ngx_http_hyperspot_task_run(void *data, ngx_log_t *log);
 static void ngx_http_hyperspot_task_done(ngx_event_t *ev);
 static void ngx_http_hyperspot_task_abort(void *data);
+static void ngx_http_hyperspot_task_guard(ngx_event_t *ev);
 static ngx_int_t ngx_http_hyperspot_send_call(ngx_http_request_t *r,
     hs_call_t *call);
 static ngx_int_t ngx_http_hyperspot_problem(ngx_http_request_t *r,
@@ -337,6 +343,11 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     cln->handler = ngx_http_hyperspot_task_abort;
     cln->data = t;
 
+    t->guard.handler = ngx_http_hyperspot_task_guard;
+    t->guard.data = t;
+    t->guard.log = r->connection->log;
+    ngx_add_timer(&t->guard, NGX_HTTP_HYPERSPOT_GUARD_MS);
+
     return NGX_DONE;
 }
 
@@ -455,6 +466,14 @@ ngx_http_hyperspot_task_abort(void *data)
 
 
 static void
+ngx_http_hyperspot_task_guard(ngx_event_t *ev)
+{
+    /* the handler is still running: keep waiting */
+    ngx_add_timer(ev, NGX_HTTP_HYPERSPOT_GUARD_MS);
+}
+
+
+static void
 ngx_http_hyperspot_task_done(ngx_event_t *ev)
 {
     ngx_int_t                   rc;
@@ -466,6 +485,10 @@ ngx_http_hyperspot_task_done(ngx_event_t *ev)
     task = ev->data;
     t = task->ctx;
     r = t->request;
+
+    if (t->guard.timer_set) {
+        ngx_del_timer(&t->guard);
+    }
 
     if (r == NULL) {
         /* the request was finalized while the task ran */

@@ -67,6 +67,28 @@ sub read_all {
     $ng->stop;
 }
 
+# --- a graceful stop waits for handlers still running on the pool
+{
+    my $ng = HsTest->new(
+        modules => [qw(calculator testkit)], workers => 1,
+        http => q{
+            server {
+                listen 127.0.0.1:%%PORT%%;
+                location / { hyperspot on; }
+            }
+        });
+    $ng->start;
+
+    my $s = open_request($ng, '/testkit/v1/sleep/1000');
+    select(undef, undef, undef, 0.2);
+    kill 'QUIT', $ng->master_pid;
+    my $resp = read_all($s);
+    like $resp, qr{^HTTP/1.1 200}, 'in-flight request completes during graceful shutdown';
+    like $resp, qr{"slept_ms":1000}, 'with its result';
+    $ng->stop;
+    $ng->check_log;
+}
+
 # --- thread pool queue full: 503 problem
 {
     my $ng = HsTest->new(
