@@ -5,6 +5,7 @@
 #   ./build.sh run     install dependencies, build, start nginx with HyperSpot
 #   ./build.sh stop    stop it
 #   ./build.sh test    build and run every test (unit and integration)
+#   ./build.sh test-asan  integration tests with sanitized modules only
 #   ./build.sh bench   build and run the benchmarks
 #   ./build.sh build   build only
 #   ./build.sh deps    install dependencies only
@@ -78,23 +79,29 @@ module_dirs() {
     done
 }
 
+SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
+SAN_FLAGS+=" -fno-sanitize-recover=undefined"
+
+# build_modkit OUT OBJ [SANITIZE]
 build_modkit() {
-    make -s -C "$ROOT/modkit" -j"$JOBS" OUT="$MODULES_OUT" \
-        OBJ="$BUILD/modkit"
+    make -s -C "$ROOT/modkit" -j"$JOBS" OUT="$1" OBJ="$2" SANITIZE="${3:-}"
 }
 
+# build_modules SRC-COPY OUT CC-OPT LD-OPT
 build_modules() {
-    local src="$BUILD/nginx-src" stamp sum args=() d
+    # (modules link against build/modules/libhsmodkit.so; at run time they
+    # load the libhsmodkit.so.0 beside them, plain or sanitized)
+    local src="$1" out="$2" cc_opt="$3" ld_opt="$4" stamp sum args=() d so
 
     [ -f "$NGX_SRC/conf_flags" ] || die "no nginx source at $NGX_SRC"
 
     if [ ! -x "$src/configure" ]; then
-        mkdir -p "$BUILD"
+        mkdir -p "$(dirname "$src")"
         cp -a "$NGX_SRC" "$src"
     fi
 
     # configure again only when the module set or a config script changed
-    sum=$( { echo "$NGX_SRC"; module_dirs; \
+    sum=$( { echo "$NGX_SRC $cc_opt $ld_opt $out"; module_dirs; \
              module_dirs | sed 's|$|/config|' | xargs cat; \
              cat "$NGX_SRC/conf_flags"; } | sha256sum | cut -d' ' -f1)
     stamp="$src/.hs-configured"
@@ -102,18 +109,21 @@ build_modules() {
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ] \
        || [ ! -f "$src/objs/Makefile" ]
     then
+        args=()
         while read -r d; do
             args+=("--add-dynamic-module=$d")
         done < <(module_dirs)
 
-        say "==> configuring nginx modules"
+        say "==> configuring nginx modules ($src)"
         (
             cd "$src"
             # shellcheck disable=SC1091
             . ./conf_flags
-            ./configure "${NGX_CONF_FLAGS[@]}" --with-compat \
-                --with-cc-opt="-O2 -g" "${args[@]}" >"$BUILD/configure.log" 2>&1
-        ) || { tail -30 "$BUILD/configure.log"; die "configure failed"; }
+            ./configure "${NGX_CONF_FLAGS[@]}" \
+                --with-compat --with-cc-opt="$cc_opt" \
+                ${ld_opt:+--with-ld-opt="$ld_opt"} \
+                "${args[@]}" >"$src/configure.log" 2>&1
+        ) || { tail -30 "$src/configure.log"; die "configure failed"; }
 
         echo "$sum" > "$stamp"
     fi
@@ -123,16 +133,22 @@ build_modules() {
     LD_RUN_PATH='$ORIGIN' make -s -C "$src" -f objs/Makefile -j"$JOBS" \
         modules || die "module build failed"
 
-    mkdir -p "$MODULES_OUT"
+    mkdir -p "$out"
     for so in "$src"/objs/*.so; do
-        cmp -s "$so" "$MODULES_OUT/$(basename "$so")" \
-            || cp "$so" "$MODULES_OUT/"
+        cmp -s "$so" "$out/$(basename "$so")" || cp "$so" "$out/"
     done
 }
 
 build() {
-    build_modkit
-    build_modules
+    build_modkit "$MODULES_OUT" "$BUILD/modkit"
+    build_modules "$BUILD/nginx-src" "$MODULES_OUT" "-O2 -g" ""
+}
+
+# The same modules with AddressSanitizer and UBSan, for the test suite.
+build_sanitized() {
+    build_modkit "$BUILD/asan/modules" "$BUILD/asan/modkit" "$SAN_FLAGS"
+    build_modules "$BUILD/asan/nginx-src" "$BUILD/asan/modules" \
+        "-O1 -g $SAN_FLAGS" "$SAN_FLAGS"
 }
 
 # ----------------------------------------------------------------- run
@@ -229,7 +245,17 @@ test_all() {
     say "==> integration tests"
     (cd "$ROOT" && HS_MODULES_DIR="$MODULES_OUT" prove -j2 t/) || rc=1
 
+    say "==> integration tests, modules built with AddressSanitizer + UBSan"
+    test_sanitized || rc=1
+
     return $rc
+}
+
+test_sanitized() {
+    build_sanitized
+    (cd "$ROOT" && HS_MODULES_DIR="$BUILD/asan/modules" \
+        HS_TEST_PRELOAD="$(gcc -print-file-name=libasan.so)" \
+        prove -j2 t/)
 }
 
 # --------------------------------------------------------------- bench
@@ -249,6 +275,8 @@ case "$cmd" in
     run)    run ;;
     stop)   stop ;;
     test)   test_all ;;
+    test-asan) deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"; build
+            test_sanitized ;;
     bench)  bench "$@" ;;
     build)  deps "${PKGS_BUILD[@]}"; build ;;
     deps)   deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}" ;;

@@ -42,6 +42,9 @@ removed at exit unless C<$ENV{HS_KEEP}> is set) containing
     HS_MODULES_DIR  directory with the .so files (default <repo>/build/modules)
     HS_NGINX        nginx binary (default /usr/sbin/nginx)
     HS_KEEP         keep the prefix directory (its path is printed with diag)
+    HS_TEST_PRELOAD sanitizer runtime to LD_PRELOAD into nginx (for modules
+                    built with AddressSanitizer); reports in tmp/asan.* and
+                    tmp/ubsan.* count as fatal in check_log
 
 =head2 Constructor options
 
@@ -281,6 +284,19 @@ sub _run_nginx {
         open STDERR, '>&', \*STDOUT or POSIX::_exit(127);
         while (my ($k, $v) = each %{ $self->{env} }) {
             if (defined $v) { $ENV{$k} = $v } else { delete $ENV{$k} }
+        }
+        if ($ENV{HS_TEST_PRELOAD}) {
+            # sanitized modules in an uninstrumented nginx: the runtime
+            # comes first; reports go where the workers may write. Every
+            # nginx dynamic module defines ngx_modules & co. (read with
+            # dlsym per handle), hence no ODR check; nginx does not free
+            # its pools at exit, hence no leak check.
+            $ENV{LD_PRELOAD} = $ENV{HS_TEST_PRELOAD};
+            $ENV{ASAN_OPTIONS} = "detect_leaks=0:detect_odr_violation=0:"
+                               . "abort_on_error=1:"
+                               . "log_path=$self->{prefix}/tmp/asan";
+            $ENV{UBSAN_OPTIONS} = "print_stacktrace=1:halt_on_error=1:"
+                                . "log_path=$self->{prefix}/tmp/ubsan";
         }
         { no warnings "exec"; exec { $cmd[0] } @cmd; }
         print STDERR "exec $cmd[0] failed: $!\n";
@@ -542,6 +558,9 @@ sub log_problems {
     my ($self, %o) = @_;
     my @allow = @{ $o{allow} // [] };
     my (@fatal, @errors);
+    for my $report (glob("$self->{prefix}/tmp/asan.* $self->{prefix}/tmp/ubsan.*")) {
+        push @fatal, "sanitizer report $report:\n" . (_slurp($report) // '');
+    }
     for my $line (split /\n/, $self->error_log) {
         next if grep { $line =~ $_ } @allow;
         if    ($line =~ /\[(?:alert|emerg|crit)\]/) { push @fatal,  $line }
