@@ -32,16 +32,17 @@ sub read_all {
     return $buf;
 }
 
+my $HTTP = q{
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        location / { hyperspot on; }
+    }
+};
+
 # --- a slow handler does not delay the event loop (one worker)
 {
     my $ng = HsTest->new(
-        modules => [qw(calculator testkit)], workers => 1,
-        http => q{
-            server {
-                listen 127.0.0.1:%%PORT%%;
-                location / { hyperspot on; }
-            }
-        });
+        modules => [qw(calculator testkit)], workers => 1, http => $HTTP);
     $ng->start;
 
     my @slow = map { open_request($ng, '/testkit/v1/sleep/1500') } 1 .. 3;
@@ -70,13 +71,7 @@ sub read_all {
 # --- a graceful stop waits for handlers still running on the pool
 {
     my $ng = HsTest->new(
-        modules => [qw(calculator testkit)], workers => 1,
-        http => q{
-            server {
-                listen 127.0.0.1:%%PORT%%;
-                location / { hyperspot on; }
-            }
-        });
+        modules => [qw(calculator testkit)], workers => 1, http => $HTTP);
     $ng->start;
 
     my $s = open_request($ng, '/testkit/v1/sleep/1000');

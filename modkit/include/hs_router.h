@@ -59,6 +59,12 @@ HS_API void hs_router_destroy(hs_router_t *router);
 HS_API hs_rc_t hs_router_add(hs_router_t *router, const char *module,
     const hs_route_t *route, void *data, hs_error_t *err);
 
+/* Adds n routes of a module's table, all with the same data. */
+HS_API hs_rc_t hs_router_add_routes(hs_router_t *router, const char *module,
+    const hs_route_t *routes, size_t n, void *data, hs_error_t *err);
+
+#define hs_nelems(a)  (sizeof(a) / sizeof((a)[0]))
+
 /* Sorts the trie; call once after the last hs_router_add(). */
 HS_API void hs_router_freeze(hs_router_t *router);
 HS_API size_t hs_router_count(const hs_router_t *router);

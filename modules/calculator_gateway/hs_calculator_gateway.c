@@ -190,21 +190,10 @@ hs_calculator_gateway_init(hs_module_ctx_t *ctx)
 static hs_rc_t
 hs_calculator_gateway_rest(hs_module_ctx_t *ctx, hs_router_t *router)
 {
-    size_t  i;
-
-    for (i = 0; i < sizeof(hs_calculator_gateway_routes)
-                    / sizeof(hs_calculator_gateway_routes[0]); i++)
-    {
-        if (hs_router_add(router, ctx->desc->name,
-                          &hs_calculator_gateway_routes[i], ctx->data,
-                          ctx->err)
-            != HS_OK)
-        {
-            return HS_ERROR;
-        }
-    }
-
-    return HS_OK;
+    return hs_router_add_routes(router, ctx->desc->name,
+                                hs_calculator_gateway_routes,
+                                hs_nelems(hs_calculator_gateway_routes),
+                                ctx->data, ctx->err);
 }
 
 
