@@ -1,6 +1,6 @@
 /*
  * Test module "cycle_b": exists to make the core reject a configuration
- * (see t/003-lifecycle-errors.t).
+ * (see t/003-config-errors.t).
  */
 
 #include <ngx_config.h>

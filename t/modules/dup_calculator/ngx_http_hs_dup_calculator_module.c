@@ -1,6 +1,6 @@
 /*
- * Test module "calculator": exists to make the core reject a configuration
- * (see t/003-lifecycle-errors.t).
+ * Test module "calculator" (a second one): exists to make the core reject
+ * a configuration (see t/003-config-errors.t).
  */
 
 #include <ngx_config.h>
@@ -12,9 +12,10 @@
 static const char *const  hs_dup_calculator_deps[] = { NULL };
 
 static const hs_module_desc_t  hs_dup_calculator_module_desc = {
-    HS_MODULE_ABI, "calculator", "0.1.0", "test module", hs_dup_calculator_deps, 0,
-    NULL, 0, NULL, NULL, NULL, NULL, NULL
+    HS_MODULE_ABI, "calculator", "0.1.0", "test module",
+    hs_dup_calculator_deps, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL
 };
 
 
-NGX_HTTP_HYPERSPOT_MODULE(ngx_http_hs_dup_calculator_module, hs_dup_calculator_module_desc);
+NGX_HTTP_HYPERSPOT_MODULE(ngx_http_hs_dup_calculator_module,
+                          hs_dup_calculator_module_desc);
