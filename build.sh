@@ -39,7 +39,7 @@ say() { printf '%s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-    sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,/^$/p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 # ---------------------------------------------------------------- deps
@@ -200,7 +200,7 @@ stop() {
 run() {
     local user
 
-    deps "${PKGS_BUILD[@]}"
+    deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"
     build
     stop >/dev/null
 
