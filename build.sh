@@ -102,6 +102,7 @@ build_modules() {
 
     # configure again only when the module set or a config script changed
     sum=$( { echo "$NGX_SRC $cc_opt $ld_opt $out"; module_dirs; \
+             ls "$ROOT"/modkit/include; \
              module_dirs | sed 's|$|/config|' | xargs cat; \
              cat "$NGX_SRC/conf_flags"; } | sha256sum | cut -d' ' -f1)
     stamp="$src/.hs-configured"

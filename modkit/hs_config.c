@@ -43,6 +43,25 @@ hs__plain_is(const char *v, const char *const *words)
 }
 
 
+static size_t
+hs__digits(const char *s, int base)
+{
+    size_t  n;
+    char    c;
+
+    for (n = 0; (c = s[n]) != '\0'; n++) {
+        if (!((c >= '0' && c <= '9' && c - '0' < base)
+              || (base == 16 && ((c >= 'a' && c <= 'f')
+                                 || (c >= 'A' && c <= 'F')))))
+        {
+            break;
+        }
+    }
+
+    return n;
+}
+
+
 /* YAML 1.2 core schema resolution of a plain scalar. */
 static json_t *
 hs__yaml_plain_scalar(const char *v, size_t len)
@@ -52,9 +71,10 @@ hs__yaml_plain_scalar(const char *v, size_t len)
     static const char *const  trues[] = { "true", "True", "TRUE", NULL };
     static const char *const  falses[] = { "false", "False", "FALSE", NULL };
     char                     *end;
-    long long                 ll;
+    size_t                    n, frac, exp;
     double                    d;
-    const char               *p;
+    long long                 ll;
+    const char               *p, *q;
 
     if (hs__plain_is(v, nulls)) {
         return json_null();
@@ -68,37 +88,56 @@ hs__yaml_plain_scalar(const char *v, size_t len)
         return json_false();
     }
 
+    /* 0o17, 0x1F: unsigned, digits of the base only */
+    if (v[0] == '0' && (v[1] == 'o' || v[1] == 'x') && v[2] != '\0'
+        && hs__digits(v + 2, v[1] == 'x' ? 16 : 8) == strlen(v + 2))
+    {
+        errno = 0;
+        ll = strtoll(v + 2, &end, v[1] == 'x' ? 16 : 8);
+        if (errno == 0) {
+            return json_integer(ll);
+        }
+    }
+
     p = v;
     if (*p == '-' || *p == '+') {
         p++;
     }
 
-    if (*p >= '0' && *p <= '9') {
+    n = hs__digits(p, 10);
+
+    /* [-+]?[0-9]+ */
+    if (n > 0 && p[n] == '\0') {
         errno = 0;
-
-        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'o')) {
-            ll = strtoll(p + 2, &end, p[1] == 'x' ? 16 : 8);
-            if (v[0] == '-') {
-                ll = -ll;
-            }
-
-        } else {
-            ll = strtoll(v, &end, 10);
-        }
-
-        if (*end == '\0' && errno == 0 && end != p) {
+        ll = strtoll(v, &end, 10);
+        if (errno == 0) {
             return json_integer(ll);
         }
 
-        d = strtod(v, &end);
-        if (*end == '\0' && errno == 0 && isfinite(d)) {
-            return json_real(d);
-        }
+        /* beyond 64 bits: a number still, not a string */
+        return json_real(strtod(v, NULL));
     }
 
-    if (*p == '.' && p[1] >= '0' && p[1] <= '9') {
-        d = strtod(v, &end);
-        if (*end == '\0') {
+    /* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+    q = p + n;
+    frac = 0;
+    if (*q == '.') {
+        frac = hs__digits(q + 1, 10);
+        q += 1 + frac;
+    }
+
+    if (n + frac > 0 && (*q == 'e' || *q == 'E')) {
+        q++;
+        if (*q == '-' || *q == '+') {
+            q++;
+        }
+        exp = hs__digits(q, 10);
+        q = exp ? q + exp : v;  /* an exponent needs digits */
+    }
+
+    if (n + frac > 0 && q != v && *q == '\0') {
+        d = strtod(v, NULL);
+        if (isfinite(d)) {
             return json_real(d);
         }
     }
@@ -189,6 +228,10 @@ hs__yaml_parse(yaml_parser_t *parser, const char *name, hs_error_t *err)
     doc->name = hs_strdup(name);
     doc->marks = json_object();
 
+    if (err != NULL) {
+        err->msg[0] = '\0';
+    }
+
     depth = 0;
     ndocs = 0;
     done = 0;
@@ -271,7 +314,7 @@ hs__yaml_parse(yaml_parser_t *parser, const char *name, hs_error_t *err)
             if (hs__yaml_attach(doc, &stack[depth - 1], node, path,
                                 &ev.start_mark, err) != 0)
             {
-                if (err->msg[0] == '\0') {
+                if (err != NULL && err->msg[0] == '\0') {
                     hs_error_set(err, "out of memory");
                 }
                 rc = -1;
@@ -520,7 +563,7 @@ hs__cfg_store(const hs_config_field_t *f, void *dst, int b, int64_t i,
         return 0;
 
     case HS_CFG_INT:
-        if (f->min < f->max && (i < f->min || i > f->max)) {
+        if ((f->min != 0 || f->max != 0) && (i < f->min || i > f->max)) {
             snprintf(msg, msize, "%lld is out of range %lld..%lld",
                      (long long) i, (long long) f->min, (long long) f->max);
             return -1;
@@ -529,7 +572,9 @@ hs__cfg_store(const hs_config_field_t *f, void *dst, int b, int64_t i,
         return 0;
 
     case HS_CFG_DOUBLE:
-        if (f->min < f->max && (d < (double) f->min || d > (double) f->max)) {
+        if ((f->min != 0 || f->max != 0)
+            && (d < (double) f->min || d > (double) f->max))
+        {
             snprintf(msg, msize, "%g is out of range %lld..%lld", d,
                      (long long) f->min, (long long) f->max);
             return -1;

@@ -81,6 +81,36 @@ hs__pct_decode(const char *s, size_t len)
 }
 
 
+/* The URL with any password replaced by "***", for messages. */
+static const char *
+hs__dburl_mask(const char *url, char *buf, size_t size)
+{
+    const char  *rest, *at, *colon, *slash;
+
+    rest = strstr(url, "://");
+    if (rest == NULL) {
+        return url;
+    }
+
+    rest += 3;
+    slash = strchr(rest, '/');
+    at = strchr(rest, '@');
+
+    if (at == NULL || (slash != NULL && at > slash)) {
+        return url;
+    }
+
+    colon = memchr(rest, ':', at - rest);
+    if (colon == NULL) {
+        return url;
+    }
+
+    snprintf(buf, size, "%.*s:***%s", (int) (colon - url), url, at);
+
+    return buf;
+}
+
+
 static hs_rc_t
 hs__dburl_sqlite(const char *url, hs_dburl_t *out, hs_error_t *err)
 {
@@ -120,17 +150,21 @@ hs__dburl_sqlite(const char *url, hs_dburl_t *out, hs_error_t *err)
 
 
 static hs_rc_t
-hs__dburl_postgres(const char *url, const char *rest, hs_dburl_t *out,
+hs__dburl_postgres(const char *full, const char *rest, hs_dburl_t *out,
     hs_error_t *err)
 {
-    char         *endp, buf[1024];
-    long          port;
-    size_t        n;
-    const char   *auth, *at, *host, *hend, *colon, *slash, *q, *db, *kv, *e;
+    char                     *endp, masked[1024];
+    long                      port;
+    size_t                    n;
+    const char               *url, *at, *host, *hend, *colon, *slash, *q;
+    const char               *db, *kv, *e, *p;
+    const char *const        *m;
     static const char *const  modes[] = { "disable", "allow", "prefer",
                                           "require", "verify-ca",
                                           "verify-full", NULL };
-    const char *const        *m;
+
+    /* messages quote the URL without its password */
+    url = hs__dburl_mask(full, masked, sizeof(masked));
 
     out->kind = HS_DB_POSTGRES;
 
@@ -143,32 +177,31 @@ hs__dburl_postgres(const char *url, const char *rest, hs_dburl_t *out,
     }
 
     at = memchr(rest, '@', slash - rest);
-    auth = at ? rest : NULL;
     host = at ? at + 1 : rest;
 
-    if (auth != NULL) {
-        colon = memchr(auth, ':', at - auth);
-        out->user = hs__pct_decode(auth, (colon ? colon : at) - auth);
+    if (at != NULL) {
+        colon = memchr(rest, ':', at - rest);
+        out->user = hs__pct_decode(rest, (colon ? colon : at) - rest);
         if (colon != NULL) {
             out->password = hs__pct_decode(colon + 1, at - colon - 1);
         }
 
         if (out->user == NULL || (colon && out->password == NULL)) {
-            hs_error_set(err, "invalid database URL: bad %%-escape in the "
-                         "user or password");
+            hs_error_set(err, "invalid database URL \"%s\": bad %%-escape "
+                         "in the user or password", url);
             return HS_EINVAL;
         }
     }
 
     if (*host == '[') {
         hend = memchr(host, ']', slash - host);
-        if (hend == NULL) {
-            hs_error_set(err, "invalid database URL \"%s\": unclosed '['",
-                         url);
+        if (hend == NULL || (hend + 1 != slash && hend[1] != ':')) {
+            hs_error_set(err, "invalid database URL \"%s\": bad [IPv6] "
+                         "host", url);
             return HS_EINVAL;
         }
         out->host = hs_strndup(host + 1, hend - host - 1);
-        colon = hend + 1 < slash && hend[1] == ':' ? hend + 1 : NULL;
+        colon = hend + 1 != slash ? hend + 1 : NULL;
 
     } else {
         colon = memchr(host, ':', slash - host);
@@ -181,8 +214,14 @@ hs__dburl_postgres(const char *url, const char *rest, hs_dburl_t *out,
     }
 
     if (colon != NULL) {
+        for (p = colon + 1; p < slash; p++) {
+            if (*p < '0' || *p > '9') {
+                break;
+            }
+        }
+
         port = strtol(colon + 1, &endp, 10);
-        if (endp != slash || port < 1 || port > 65535) {
+        if (p != slash || endp != slash || port < 1 || port > 65535) {
             hs_error_set(err, "invalid database URL \"%s\": the port must "
                          "be 1..65535", url);
             return HS_EINVAL;
@@ -205,27 +244,32 @@ hs__dburl_postgres(const char *url, const char *rest, hs_dburl_t *out,
         e = strchr(kv, '&');
         n = e ? (size_t) (e - kv) : strlen(kv);
 
-        if (n > sizeof("sslmode=") - 1
-            && strncmp(kv, "sslmode=", sizeof("sslmode=") - 1) == 0)
+        if (n <= sizeof("sslmode=") - 1
+            || strncmp(kv, "sslmode=", sizeof("sslmode=") - 1) != 0)
         {
-            out->sslmode = hs_strndup(kv + 8, n - 8);
-            for (m = modes; *m; m++) {
-                if (out->sslmode && strcmp(*m, out->sslmode) == 0) {
-                    break;
-                }
-            }
-
-            if (*m == NULL) {
-                hs_error_set(err, "invalid database URL \"%s\": sslmode "
-                             "must be one of disable, allow, prefer, require,"
-                             " verify-ca, verify-full", url);
-                return HS_EINVAL;
-            }
-
-        } else {
             hs_error_set(err, "invalid database URL \"%s\": unknown "
                          "parameter \"%.*s\" (supported: sslmode)", url,
                          (int) n, kv);
+            return HS_EINVAL;
+        }
+
+        if (out->sslmode != NULL) {
+            hs_error_set(err, "invalid database URL \"%s\": sslmode is "
+                         "given twice", url);
+            return HS_EINVAL;
+        }
+
+        out->sslmode = hs_strndup(kv + 8, n - 8);
+        for (m = modes; *m; m++) {
+            if (out->sslmode && strcmp(*m, out->sslmode) == 0) {
+                break;
+            }
+        }
+
+        if (*m == NULL) {
+            hs_error_set(err, "invalid database URL \"%s\": sslmode must "
+                         "be one of disable, allow, prefer, require, "
+                         "verify-ca, verify-full", url);
             return HS_EINVAL;
         }
 
@@ -234,15 +278,7 @@ hs__dburl_postgres(const char *url, const char *rest, hs_dburl_t *out,
         }
     }
 
-    if (out->password != NULL) {
-        colon = memchr(auth, ':', at - auth);
-        n = snprintf(buf, sizeof(buf), "%.*s:***%s", (int) (colon - url), url,
-                     at);
-        out->redacted = n < sizeof(buf) ? hs_strdup(buf) : NULL;
-
-    } else {
-        out->redacted = hs_strdup(url);
-    }
+    out->redacted = hs_strdup(url);
 
     return out->redacted ? HS_OK : HS_ENOMEM;
 }

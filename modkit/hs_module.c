@@ -78,6 +78,9 @@ hs__version_ok(const char *v)
             digits = 0;
 
         } else if (*p >= '0' && *p <= '9') {
+            if (digits == 1 && p[-1] == '0') {
+                return 0;           /* no leading zeros */
+            }
             digits++;
 
         } else {
@@ -125,6 +128,10 @@ hs__registry_fini(hs_registry_t *reg)
         }
 
         m->ctx.data = NULL;
+
+        if (m->ctx.state != HS_MODULE_FAILED) {
+            m->ctx.state = HS_MODULE_CONFIGURED;
+        }
     }
 
     reg->initialized = 0;

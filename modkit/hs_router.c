@@ -17,6 +17,7 @@ typedef struct {
     hs_route_t   route;         /* copy; strings owned by the router */
     char        *module;
     void        *data;
+    void        *op;
     char        *pnames[HS_ROUTE_MAX_PARAMS];
     size_t       nparams;
     size_t       seq;           /* declaration order */
@@ -183,6 +184,14 @@ hs_rc_t
 hs_router_add(hs_router_t *router, const char *module,
     const hs_route_t *route, void *data, hs_error_t *err)
 {
+    return hs_router_add_ex(router, module, route, data, NULL, err);
+}
+
+
+hs_rc_t
+hs_router_add_ex(hs_router_t *router, const char *module,
+    const hs_route_t *route, void *data, void *op, hs_error_t *err)
+{
     size_t          len, i, j;
     const char     *p, *seg, *path;
     hs__rnode_t    *node;
@@ -336,6 +345,7 @@ hs_router_add(hs_router_t *router, const char *module,
     e->route.summary = route->summary ? hs_strdup(route->summary) : NULL;
     e->module = hs_strdup(module);
     e->data = data;
+    e->op = op;
     e->seq = router->count;
 
     if (e->route.path == NULL || e->module == NULL
@@ -522,6 +532,7 @@ hs_router_match(const hs_router_t *router, const char *method,
     size_t method_len, const char *path, size_t path_len,
     hs_route_match_t *m)
 {
+    int                  head;
     size_t               i, n;
     const hs__rnode_t   *node;
     const hs__rentry_t  *e, *get;
@@ -559,12 +570,17 @@ hs_router_match(const hs_router_t *router, const char *method,
             e = get;
 
         } else {
+            head = 0;
+            for (i = 0; i < node->nentries; i++) {
+                head |= strcmp(node->entries[i]->method, "HEAD") == 0;
+            }
+
             n = 0;
             for (i = 0; i < node->nentries; i++) {
                 n += snprintf(m->allow + n, n < sizeof(m->allow)
                               ? sizeof(m->allow) - n : 0, "%s%s",
                               i ? ", " : "", node->entries[i]->method);
-                if (strcmp(node->entries[i]->method, "GET") == 0) {
+                if (!head && strcmp(node->entries[i]->method, "GET") == 0) {
                     n += snprintf(m->allow + n, n < sizeof(m->allow)
                                   ? sizeof(m->allow) - n : 0, ", HEAD");
                 }
@@ -576,6 +592,7 @@ hs_router_match(const hs_router_t *router, const char *method,
     m->route = &e->route;
     m->module = e->module;
     m->data = e->data;
+    m->op = e->op;
     m->nparams = e->nparams;
 
     for (i = 0; i < e->nparams; i++) {
@@ -608,8 +625,8 @@ hs__rnode_collect(const hs__rnode_t *n, const hs__rentry_t **out)
 
 void
 hs_router_each(const hs_router_t *router,
-    void (*fn)(const hs_route_t *route, const char *module, void *data),
-    void *data)
+    void (*fn)(const hs_route_t *route, const char *module, void *op,
+    void *data), void *data)
 {
     size_t                i;
     const hs__rentry_t  **all;
@@ -627,7 +644,7 @@ hs_router_each(const hs_router_t *router,
 
     for (i = 0; i < router->count; i++) {
         if (all[i] != NULL) {
-            fn(&all[i]->route, all[i]->module, data);
+            fn(&all[i]->route, all[i]->module, all[i]->op, data);
         }
     }
 

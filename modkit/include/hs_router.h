@@ -23,13 +23,45 @@ enum {
     HS_ROUTE_BODY_JSON  = 0x02    /* the operation takes a JSON body */
 };
 
+/* A parameter of an operation (see hs_api.h). */
 typedef struct {
-    const char     *method;        /* GET POST PUT PATCH DELETE */
-    const char     *path;          /* template, {name} = one segment */
-    const char     *operation_id;  /* unique, snake_case */
-    const char     *summary;
-    hs_handler_pt   handler;
-    unsigned        flags;
+    const char     *name;          /* NULL ends a table */
+    const char     *in;            /* "path", "query" or "header" */
+    int             required;      /* path parameters always are */
+    const char     *schema;        /* JSON Schema, as JSON text */
+    const char     *description;
+} hs_param_t;
+
+/* A response of an operation; status 0 ends a table. */
+typedef struct {
+    int             status;
+    const char     *description;
+    const char     *schema;        /* JSON Schema of the body; NULL: none */
+    const char     *media_type;    /* NULL: application/json */
+} hs_response_t;
+
+/*
+ * A route is the one declaration of a REST operation: the router, the
+ * request validator and the OpenAPI generator all read it (hs_api.h).
+ */
+typedef struct {
+    const char            *method;        /* GET POST PUT PATCH DELETE */
+    const char            *path;          /* template, {name} = a segment */
+    const char            *operation_id;  /* unique, snake_case */
+    const char            *summary;
+    hs_handler_pt          handler;
+    unsigned               flags;
+
+    const char            *description;
+    const char            *tags;          /* comma-separated */
+    const hs_param_t      *params;
+    const char            *body_schema;   /* JSON Schema; NULL: no body */
+    const char            *body_media;    /* comma-separated; NULL:
+                                             application/json */
+    const hs_response_t   *responses;
+    const int             *problems;      /* problem statuses, 0 ends */
+    const char            *access;        /* "public", "authenticated" or
+                                             a permission "users:read" */
 } hs_route_t;
 
 typedef struct {
@@ -43,6 +75,7 @@ typedef struct {
     const hs_route_t  *route;
     const char        *module;
     void              *data;       /* the data given to hs_router_add() */
+    void              *op;         /* the attachment of hs_router_add_ex() */
     size_t             nparams;
     hs_route_param_t   params[HS_ROUTE_MAX_PARAMS];
     char               allow[64];  /* on HS_EMETHOD: "GET, POST" */
@@ -63,6 +96,10 @@ HS_API hs_rc_t hs_router_add(hs_router_t *router, const char *module,
 HS_API hs_rc_t hs_router_add_routes(hs_router_t *router, const char *module,
     const hs_route_t *routes, size_t n, void *data, hs_error_t *err);
 
+/* The same, with an attachment returned by hs_router_match() in m->op. */
+HS_API hs_rc_t hs_router_add_ex(hs_router_t *router, const char *module,
+    const hs_route_t *route, void *data, void *op, hs_error_t *err);
+
 #define hs_nelems(a)  (sizeof(a) / sizeof((a)[0]))
 
 /* Sorts the trie; call once after the last hs_router_add(). */
@@ -80,7 +117,7 @@ HS_API hs_rc_t hs_router_match(const hs_router_t *router,
 
 /* Calls fn for every route, in declaration order. */
 HS_API void hs_router_each(const hs_router_t *router,
-    void (*fn)(const hs_route_t *route, const char *module, void *data),
-    void *data);
+    void (*fn)(const hs_route_t *route, const char *module, void *op,
+    void *data), void *data);
 
 #endif /* HS_ROUTER_H */

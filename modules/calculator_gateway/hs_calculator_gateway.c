@@ -37,8 +37,9 @@ static const hs_config_field_t  hs_calculator_gateway_config[] = {
 };
 
 static const hs_route_t  hs_calculator_gateway_routes[] = {
-    { "POST", "/calculator-gateway/v1/calculator/add", "calculator_add",
-      "Add two integers", hs_calculator_gateway_add, HS_ROUTE_BODY_JSON },
+    { .method = "POST", .path = "/calculator-gateway/v1/calculator/add",
+      .operation_id = "calculator_add", .summary = "Add two integers",
+      .handler = hs_calculator_gateway_add, .flags = HS_ROUTE_BODY_JSON },
 };
 
 static const char *const  hs_calculator_gateway_deps[] = {
