@@ -32,8 +32,12 @@ HS_LISTEN="${HS_LISTEN:-127.0.0.1:8087}"
 # Debian packages: to build and run, and what the tests and benchmarks use.
 PKGS_BUILD=(build-essential pkg-config nginx nginx-dev libjansson-dev
             libyaml-dev libjwt-dev libssl-dev libsqlite3-dev libpq-dev
-            sqlite3)
-PKGS_TEST=(perl curl wrk)
+            libpcre2-dev sqlite3)
+PKGS_TEST=(perl curl wrk json-schema-test-suite chromium)
+
+# npm packages (the npm registry), pinned
+ELEMENTS_VERSION=9.0.25       # @stoplight/elements: the /docs page
+REDOCLY_VERSION=2.11.1        # @redocly/cli: OpenAPI lint in the tests
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -51,6 +55,8 @@ deps() {
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
             | grep -q 'install ok installed' || missing+=("$p")
     done
+
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
 
     [ ${#missing[@]} -eq 0 ] && return 0
 
@@ -140,9 +146,44 @@ build_modules() {
     done
 }
 
+# The /docs page's assets, from the npm registry, beside the modules.
+docs_assets() {
+    local out="$1" tmp
+
+    [ -f "$out/docs/web-components.min.js" ] \
+        && [ -f "$out/docs/styles.min.css" ] && return 0
+
+    say "==> fetching @stoplight/elements@$ELEMENTS_VERSION (npm)"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "@stoplight/elements@$ELEMENTS_VERSION" \
+        >/dev/null) || { rm -rf "$tmp"; die "npm pack failed"; }
+    tar -xzf "$tmp"/*.tgz -C "$tmp" package/web-components.min.js \
+        package/styles.min.css package/LICENSE
+    mkdir -p "$out/docs"
+    cp "$tmp"/package/{web-components.min.js,styles.min.css,LICENSE} \
+        "$out/docs/"
+    rm -rf "$tmp"
+}
+
+# The OpenAPI linter the tests run.
+redocly() {
+    local dir="$BUILD/tools"
+
+    if [ ! -x "$dir/node_modules/.bin/redocly" ]; then
+        say "==> installing @redocly/cli@$REDOCLY_VERSION (npm)" >&2
+        mkdir -p "$dir"
+        npm install --silent --no-audit --no-fund --prefix "$dir" \
+            "@redocly/cli@$REDOCLY_VERSION" >/dev/null \
+            || die "npm install @redocly/cli failed"
+    fi
+
+    echo "$dir/node_modules/.bin/redocly"
+}
+
 build() {
     build_modkit "$MODULES_OUT" "$BUILD/modkit"
     build_modules "$BUILD/nginx-src" "$MODULES_OUT" "-O2 -g" ""
+    docs_assets "$MODULES_OUT"
 }
 
 # The same modules with AddressSanitizer and UBSan, for the test suite.
@@ -150,6 +191,7 @@ build_sanitized() {
     build_modkit "$BUILD/asan/modules" "$BUILD/asan/modkit" "$SAN_FLAGS"
     build_modules "$BUILD/asan/nginx-src" "$BUILD/asan/modules" \
         "-O1 -g $SAN_FLAGS" "$SAN_FLAGS"
+    docs_assets "$BUILD/asan/modules"
 }
 
 # ----------------------------------------------------------------- run
@@ -244,6 +286,8 @@ test_all() {
         || rc=1
 
     say "==> integration tests"
+    export HS_REDOCLY HS_HSCTL="$BUILD/bin/hsctl"
+    HS_REDOCLY=$(redocly)
     (cd "$ROOT" && HS_MODULES_DIR="$MODULES_OUT" prove -j2 t/) || rc=1
 
     say "==> integration tests, modules built with AddressSanitizer + UBSan"
@@ -253,6 +297,8 @@ test_all() {
 }
 
 test_sanitized() {
+    export HS_REDOCLY HS_HSCTL="$BUILD/bin/hsctl"
+    HS_REDOCLY=$(redocly)
     build_sanitized
     (cd "$ROOT" && HS_MODULES_DIR="$BUILD/asan/modules" \
         HS_TEST_PRELOAD="$(gcc -print-file-name=libasan.so)" \

@@ -31,6 +31,11 @@ hs_call_free(hs_call_t *call)
         hs_free(call->param_values[i]);
     }
 
+    for (i = 0; i < call->nheaders; i++) {
+        hs_free(call->header_names[i]);
+        hs_free(call->header_values[i]);
+    }
+
     hs_free(call->method);
     hs_free(call->path);
     hs_free(call->query);
@@ -74,6 +79,7 @@ hs_call_set_match(hs_call_t *call, const hs_route_match_t *m)
     size_t  i;
 
     call->route = m->route;
+    call->op = m->op;
     call->module = m->module;
     call->module_data = m->data;
 
@@ -87,6 +93,28 @@ hs_call_set_match(hs_call_t *call, const hs_route_match_t *m)
         if (call->param_names[i] == NULL || call->param_values[i] == NULL) {
             return HS_ENOMEM;
         }
+    }
+
+    return HS_OK;
+}
+
+
+hs_rc_t
+hs_call_add_header(hs_call_t *call, const char *name, const char *value,
+    size_t len)
+{
+    if (call->nheaders == HS_API_MAX_PARAMS) {
+        return HS_EINVAL;
+    }
+
+    call->header_names[call->nheaders] = hs_strdup(name);
+    call->header_values[call->nheaders] = hs_strndup(value, len);
+    call->nheaders++;
+
+    if (call->header_names[call->nheaders - 1] == NULL
+        || call->header_values[call->nheaders - 1] == NULL)
+    {
+        return HS_ENOMEM;
     }
 
     return HS_OK;
@@ -193,7 +221,7 @@ hs__call_internal(hs_call_t *call, const char *why)
 void
 hs_call_execute(hs_call_t *call)
 {
-    char          *out;
+    char          *out, *why;
     hs_rc_t        rc;
     json_error_t   jerr;
 
@@ -212,11 +240,21 @@ hs_call_execute(hs_call_t *call)
         }
     }
 
-    if ((call->route->flags & HS_ROUTE_BODY_JSON) && call->json == NULL) {
+    if ((call->route->flags & HS_ROUTE_BODY_JSON
+         || call->route->body_schema != NULL)
+        && call->json == NULL)
+    {
         call->problem = hs_problem_new(HS_PROBLEM_BAD_REQUEST,
                                        "this operation requires a JSON "
                                        "request body");
         goto render;
+    }
+
+    if (call->op != NULL) {
+        call->problem = hs_api_op_check_request(call->op, call);
+        if (call->problem != NULL) {
+            goto render;
+        }
     }
 
     rc = call->route->handler(call);
@@ -227,6 +265,15 @@ hs_call_execute(hs_call_t *call)
 
     if (call->problem == NULL && call->status == 0) {
         hs__call_internal(call, "handler set no response");
+    }
+
+    if (call->problem == NULL && call->op != NULL && call->check_response) {
+        why = hs_api_op_check_response(call->op, call->status,
+                                       call->response);
+        if (why != NULL) {
+            hs__call_internal(call, why);
+            hs_free(why);
+        }
     }
 
 render:

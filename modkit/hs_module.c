@@ -427,9 +427,9 @@ hs_registry_configure(hs_registry_t *reg, const hs_yaml_doc_t *doc,
 
     if (root != NULL) {
         json_object_foreach(root, key, v) {
-            if (strcmp(key, "modules") != 0) {
+            if (strcmp(key, "modules") != 0 && strcmp(key, "openapi") != 0) {
                 hs_error_set(err, "%s: unknown top-level key \"%s\" "
-                             "(expected \"modules\")",
+                             "(known: modules, openapi)",
                              hs_yaml_where(doc, key, where, sizeof(where)),
                              key);
                 return HS_EINVAL;
@@ -532,7 +532,7 @@ hs_registry_configure(hs_registry_t *reg, const hs_yaml_doc_t *doc,
 
 
 hs_rc_t
-hs_registry_init(hs_registry_t *reg, hs_router_t *router, hs_error_t *err)
+hs_registry_init(hs_registry_t *reg, hs_api_t *api, hs_error_t *err)
 {
     size_t         i;
     hs_rc_t        rc;
@@ -566,7 +566,7 @@ hs_registry_init(hs_registry_t *reg, hs_router_t *router, hs_error_t *err)
             continue;
         }
 
-        rc = m->ctx.desc->rest(&m->ctx, router);
+        rc = m->ctx.desc->rest(&m->ctx, api);
 
         if (rc != HS_OK) {
             m->ctx.state = HS_MODULE_FAILED;

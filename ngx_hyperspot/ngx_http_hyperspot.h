@@ -17,15 +17,22 @@ typedef struct {
     ngx_str_t             config_file;    /* hyperspot_config */
     ngx_str_t             database;       /* hyperspot_database */
     hs_dburl_t            dburl;
+    ngx_str_t             docs_assets;    /* hyperspot_docs_assets */
     hs_registry_t        *registry;
-    hs_router_t          *router;
+    hs_api_t             *api;            /* router, validator, OpenAPI */
     hs_log_t              log;            /* modkit -> ngx_cycle->log */
+    ngx_str_t             title;          /* of the OpenAPI document */
+    ngx_str_t             docs_js;        /* the reference page's assets, */
+    ngx_str_t             docs_css;       /* read at configuration time */
 } ngx_http_hyperspot_main_conf_t;
 
 typedef struct {
     ngx_flag_t            enable;         /* hyperspot */
     ngx_str_t             tp_name;        /* hyperspot_thread_pool */
     ngx_thread_pool_t    *tp;
+    ngx_flag_t            openapi;        /* hyperspot_openapi */
+    ngx_flag_t            docs;           /* hyperspot_docs */
+    ngx_flag_t            check_responses; /* hyperspot_check_responses */
 } ngx_http_hyperspot_loc_conf_t;
 
 typedef struct {
@@ -51,6 +58,9 @@ ngx_int_t ngx_http_hyperspot_send_problem(ngx_http_request_t *r,
     hs_problem_t *p);
 ngx_int_t ngx_http_hyperspot_health(ngx_http_request_t *r);
 ngx_int_t ngx_http_hyperspot_healthz(ngx_http_request_t *r);
+ngx_int_t ngx_http_hyperspot_openapi(ngx_http_request_t *r);
+ngx_int_t ngx_http_hyperspot_docs(ngx_http_request_t *r);
+ngx_int_t ngx_http_hyperspot_docs_asset(ngx_http_request_t *r);
 void ngx_http_hyperspot_rid_seed(void);
 
 /* ngx_http_hyperspot_filter.c */

@@ -36,7 +36,6 @@ static ngx_int_t ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     ngx_http_hyperspot_ctx_t *ctx);
 static ngx_int_t ngx_http_hyperspot_json_body(ngx_http_request_t *r,
     char **body, size_t *len);
-static ngx_int_t ngx_http_hyperspot_content_type_ok(ngx_http_request_t *r);
 static void ngx_http_hyperspot_task_run(void *data, ngx_log_t *log);
 static void ngx_http_hyperspot_task_done(ngx_event_t *ev);
 static void ngx_http_hyperspot_task_abort(void *data);
@@ -47,7 +46,43 @@ static ngx_int_t ngx_http_hyperspot_problem(ngx_http_request_t *r,
     hs_problem_kind_t kind, const char *fmt, ...);
 
 
+static ngx_table_elt_t *ngx_http_hyperspot_header(ngx_http_request_t *r,
+    const char *name, size_t len);
+
+
 static uint64_t  ngx_http_hyperspot_rid_state;
+
+
+static ngx_table_elt_t *
+ngx_http_hyperspot_header(ngx_http_request_t *r, const char *name,
+    size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
 
 
 void
@@ -84,8 +119,6 @@ ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
     u_char                    *p;
     uint64_t                   hi, lo;
     ngx_table_elt_t           *h;
-    ngx_list_part_t           *part;
-    ngx_uint_t                 i;
     ngx_http_hyperspot_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_hyperspot_module);
@@ -99,31 +132,14 @@ ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
     }
 
     /* a well-formed incoming X-Request-ID is kept, anything else replaced */
-    part = &r->main->headers_in.headers.part;
-    h = part->elts;
+    h = ngx_http_hyperspot_header(r->main, "X-Request-ID",
+                                  sizeof("X-Request-ID") - 1);
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("X-Request-ID") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Request-ID",
-                               sizeof("X-Request-ID") - 1) == 0
-            && hs_request_id_valid((char *) h[i].value.data,
-                                   h[i].value.len))
-        {
-            ngx_memcpy(ctx->rid, h[i].value.data, h[i].value.len);
-            ctx->rid_len = h[i].value.len;
-            break;
-        }
+    if (h != NULL && hs_request_id_valid((char *) h->value.data,
+                                         h->value.len))
+    {
+        ngx_memcpy(ctx->rid, h->value.data, h->value.len);
+        ctx->rid_len = h->value.len;
     }
 
     if (ctx->rid_len == 0) {
@@ -151,18 +167,20 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
 {
     hs_rc_t                          rc;
     ngx_int_t                        nrc;
-    ngx_table_elt_t                 *allow;
+    ngx_table_elt_t                 *allow, *h;
+    const hs_api_op_t               *op;
     ngx_http_hyperspot_ctx_t        *ctx;
     ngx_http_hyperspot_main_conf_t  *hmcf;
 
     hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
 
     ctx = ngx_http_hyperspot_get_ctx(r);
-    if (ctx == NULL || hmcf->router == NULL) {
+    if (ctx == NULL || hmcf->api == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = hs_router_match(hmcf->router, (char *) r->method_name.data,
+    rc = hs_router_match(hs_api_router(hmcf->api),
+                         (char *) r->method_name.data,
                          r->method_name.len, (char *) r->uri.data,
                          r->uri.len, &ctx->match);
 
@@ -194,6 +212,23 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
                                           ctx->match.allow);
     }
 
+    op = ctx->match.op;
+    h = ngx_http_hyperspot_header(r, "Accept", sizeof("Accept") - 1);
+
+    if (h != NULL
+        && !hs_api_op_acceptable(op, (char *) h->value.data, h->value.len))
+    {
+        nrc = ngx_http_discard_request_body(r);
+        if (nrc != NGX_OK) {
+            return nrc;
+        }
+
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_ACCEPTABLE,
+                                          "this operation answers %s, which"
+                                          " the Accept header excludes",
+                                          hs_api_op_produces(op));
+    }
+
     if (ctx->match.route->flags & HS_ROUTE_EVENT_LOOP) {
         nrc = ngx_http_discard_request_body(r);
         if (nrc != NGX_OK) {
@@ -206,7 +241,11 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
     if (r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH)
         && (r->headers_in.content_length_n > 0 || r->headers_in.chunked))
     {
-        if (!ngx_http_hyperspot_content_type_ok(r)) {
+        h = r->headers_in.content_type;
+
+        if (h == NULL
+            || !hs_api_op_accepts(op, (char *) h->value.data, h->value.len))
+        {
             nrc = ngx_http_discard_request_body(r);
             if (nrc != NGX_OK) {
                 return nrc;
@@ -214,7 +253,8 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
 
             return ngx_http_hyperspot_problem(r,
                        HS_PROBLEM_UNSUPPORTED_MEDIA_TYPE,
-                       "the request body must be application/json");
+                       "the request body must be %s",
+                       hs_api_op_consumes(op));
         }
 
         r->request_body_in_single_buf = 1;
@@ -268,8 +308,10 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     ngx_http_hyperspot_ctx_t *ctx)
 {
     char                             *body;
-    size_t                            len;
+    size_t                            len, i, n;
     hs_call_t                        *call;
+    ngx_table_elt_t                  *h;
+    const char *const                *names;
     ngx_int_t                         rc;
     ngx_thread_task_t                *task;
     ngx_pool_cleanup_t               *cln;
@@ -306,6 +348,20 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
 
     hs_call_set_body(call, body, len);
     call->log = &hmcf->log;
+    call->check_response = hlcf->check_responses ? 1 : 0;
+
+    names = hs_api_op_headers(ctx->match.op, &n);
+
+    for (i = 0; i < n; i++) {
+        h = ngx_http_hyperspot_header(r, names[i], ngx_strlen(names[i]));
+        if (h != NULL
+            && hs_call_add_header(call, names[i], (char *) h->value.data,
+                                  h->value.len) != HS_OK)
+        {
+            hs_call_free(call);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
 
     task = ngx_calloc(sizeof(ngx_thread_task_t)
                       + sizeof(ngx_http_hyperspot_task_t),
@@ -400,50 +456,6 @@ ngx_http_hyperspot_json_body(ngx_http_request_t *r, char **body, size_t *len)
     *len = (size_t) total;
 
     return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_hyperspot_content_type_ok(ngx_http_request_t *r)
-{
-    u_char     *p, *end, *semi;
-    ngx_str_t   type;
-
-    if (r->headers_in.content_type == NULL) {
-        return 0;
-    }
-
-    p = r->headers_in.content_type->value.data;
-    end = p + r->headers_in.content_type->value.len;
-
-    semi = ngx_strlchr(p, end, ';');
-    if (semi != NULL) {
-        end = semi;
-    }
-
-    while (p < end && (*p == ' ' || *p == '\t')) {
-        p++;
-    }
-
-    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
-        end--;
-    }
-
-    type.data = p;
-    type.len = end - p;
-
-    if (type.len == sizeof("application/json") - 1
-        && ngx_strncasecmp(type.data, (u_char *) "application/json",
-                           type.len) == 0)
-    {
-        return 1;
-    }
-
-    /* application/<anything>+json */
-    return type.len > sizeof("application/+json") - 1
-           && ngx_strncasecmp(type.data, (u_char *) "application/",
-                              sizeof("application/") - 1) == 0
-           && ngx_strncasecmp(end - 5, (u_char *) "+json", 5) == 0;
 }
 
 
@@ -700,4 +712,130 @@ ngx_http_hyperspot_health(ngx_http_request_t *r)
     free(out);
 
     return rc;
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_openapi(ngx_http_request_t *r)
+{
+    size_t                           len;
+    const char                      *doc;
+    ngx_http_hyperspot_loc_conf_t   *hlcf;
+    ngx_http_hyperspot_main_conf_t  *hmcf;
+
+    hlcf = ngx_http_get_module_loc_conf(r, ngx_http_hyperspot_module);
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
+
+    if (!hlcf->openapi) {
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_FOUND,
+                                          "the OpenAPI document is not "
+                                          "served here (hyperspot_openapi "
+                                          "off)");
+    }
+
+    doc = hs_api_openapi(hmcf->api, &len);
+
+    return ngx_http_hyperspot_send(r, NGX_HTTP_OK, "application/json",
+                                   (u_char *) doc, len);
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_docs(ngx_http_request_t *r)
+{
+    ngx_http_hyperspot_loc_conf_t   *hlcf;
+    ngx_http_hyperspot_main_conf_t  *hmcf;
+
+    static const char  head[] =
+        "<!doctype html>\n"
+        "<html lang=\"en\">\n"
+        "<head>\n"
+        "<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, "
+        "initial-scale=1\">\n"
+        "<title>API reference</title>\n"
+        "<link rel=\"stylesheet\" href=\"/docs/assets/styles.min.css\">\n"
+        "<script src=\"/docs/assets/web-components.min.js\"></script>\n"
+        "</head>\n"
+        "<body style=\"height: 100vh; margin: 0\">\n"
+        "<elements-api apiDescriptionUrl=\"/openapi.json\" "
+        "router=\"hash\" layout=\"sidebar\" hideTryItPanel=\"false\">"
+        "</elements-api>\n"
+        "</body>\n"
+        "</html>\n";
+
+    hlcf = ngx_http_get_module_loc_conf(r, ngx_http_hyperspot_module);
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
+
+    if (!hlcf->docs || !hlcf->openapi) {
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_FOUND,
+                                          "the API reference is not served "
+                                          "here (hyperspot_docs off)");
+    }
+
+    if (hmcf->docs_js.len == 0) {
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_FOUND,
+                                          "the API reference assets are not"
+                                          " installed (see "
+                                          "hyperspot_docs_assets)");
+    }
+
+    return ngx_http_hyperspot_send(r, NGX_HTTP_OK, "text/html; charset=utf-8",
+                                   (u_char *) head, sizeof(head) - 1);
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_docs_asset(ngx_http_request_t *r)
+{
+    ngx_str_t                       *file;
+    ngx_table_elt_t                 *cc;
+    const char                      *type, *name;
+    ngx_http_hyperspot_ctx_t        *ctx;
+    ngx_http_hyperspot_loc_conf_t   *hlcf;
+    ngx_http_hyperspot_main_conf_t  *hmcf;
+
+    hlcf = ngx_http_get_module_loc_conf(r, ngx_http_hyperspot_module);
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
+    ctx = ngx_http_hyperspot_get_ctx(r);
+
+    name = ctx->match.nparams == 1 ? ctx->match.params[0].value : "";
+
+    if (!hlcf->docs || hmcf->docs_js.len == 0) {
+        file = NULL;
+
+    } else if (ctx->match.params[0].len == sizeof("web-components.min.js") - 1
+               && ngx_strncmp(name, "web-components.min.js",
+                              ctx->match.params[0].len) == 0)
+    {
+        file = &hmcf->docs_js;
+        type = "application/javascript; charset=utf-8";
+
+    } else if (ctx->match.params[0].len == sizeof("styles.min.css") - 1
+               && ngx_strncmp(name, "styles.min.css",
+                              ctx->match.params[0].len) == 0)
+    {
+        file = &hmcf->docs_css;
+        type = "text/css; charset=utf-8";
+
+    } else {
+        file = NULL;
+    }
+
+    if (file == NULL) {
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_FOUND,
+                                          "no such asset");
+    }
+
+    cc = ngx_list_push(&r->headers_out.headers);
+    if (cc == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cc->hash = 1;
+    ngx_str_set(&cc->key, "Cache-Control");
+    ngx_str_set(&cc->value, "public, max-age=3600");
+
+    return ngx_http_hyperspot_send(r, NGX_HTTP_OK, type, file->data,
+                                   file->len);
 }

@@ -5,7 +5,8 @@
  *   preconfiguration   opens the window in which HyperSpot modules
  *                      (loaded after the core) announce themselves
  *   postconfiguration  registry: order by dependencies, YAML + env config,
- *                      init, REST registration, router built
+ *                      init, REST operations declared, then the API
+ *                      built once: router, validators, OpenAPI
  *   init_process       start, per worker
  *   exit_process       stop, per worker, reverse order
  *   cycle pool freed   fini, reverse order
@@ -16,6 +17,8 @@
 #include <ngx_http.h>
 #include <ngx_thread_pool.h>
 
+#include <dlfcn.h>
+
 #include "ngx_http_hyperspot.h"
 
 
@@ -25,7 +28,9 @@ static void ngx_http_hyperspot_log_write(void *data, hs_log_level_t level,
     const char *msg);
 static const char *ngx_http_hyperspot_getenv(void *data, const char *name);
 static void ngx_http_hyperspot_cleanup(void *data);
-static ngx_int_t ngx_http_hyperspot_builtins(ngx_conf_t *cf,
+static hs_rc_t ngx_http_hyperspot_builtins(hs_api_t *api, void *data,
+    hs_error_t *err);
+static ngx_int_t ngx_http_hyperspot_docs_load(ngx_conf_t *cf,
     ngx_http_hyperspot_main_conf_t *hmcf);
 static ngx_int_t ngx_http_hyperspot_init_process(ngx_cycle_t *cycle);
 static void ngx_http_hyperspot_exit_process(ngx_cycle_t *cycle);
@@ -63,6 +68,34 @@ static ngx_command_t  ngx_http_hyperspot_commands[] = {
       ngx_http_hyperspot_database,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("hyperspot_openapi"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_loc_conf_t, openapi),
+      NULL },
+
+    { ngx_string("hyperspot_docs"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_loc_conf_t, docs),
+      NULL },
+
+    { ngx_string("hyperspot_docs_assets"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, docs_assets),
+      NULL },
+
+    { ngx_string("hyperspot_check_responses"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_loc_conf_t, check_responses),
       NULL },
 
     { ngx_string("hyperspot_thread_pool"),
@@ -178,49 +211,152 @@ ngx_http_hyperspot_cleanup(void *data)
     ngx_http_hyperspot_main_conf_t  *hmcf = data;
 
     hs_registry_destroy(hmcf->registry);
-    hs_router_destroy(hmcf->router);
+    hs_api_destroy(hmcf->api);
     hs_dburl_release(&hmcf->dburl);
 
     hmcf->registry = NULL;
-    hmcf->router = NULL;
+    hmcf->api = NULL;
 }
 
 
-static ngx_int_t
-ngx_http_hyperspot_builtins(ngx_conf_t *cf,
-    ngx_http_hyperspot_main_conf_t *hmcf)
+static hs_rc_t
+ngx_http_hyperspot_builtins(hs_api_t *api, void *data, hs_error_t *err)
 {
-    ngx_uint_t   i;
-    hs_error_t   err;
-    hs_route_t   route;
+    size_t             i, n, k;
+    hs_rc_t            rc;
+    const hs_route_t  *ops;
 
     static const struct {
-        const char                      *path;
         const char                      *op;
-        const char                      *summary;
         ngx_http_hyperspot_builtin_pt    handler;
-    } builtins[] = {
-        { "/health", "get_health",
-          "Health of the platform and of every module",
-          ngx_http_hyperspot_health },
-        { "/healthz", "get_healthz", "Liveness probe",
-          ngx_http_hyperspot_healthz },
+    } handlers[] = {
+        { "get_health", ngx_http_hyperspot_health },
+        { "get_healthz", ngx_http_hyperspot_healthz },
+        { "get_openapi", ngx_http_hyperspot_openapi },
+        { "get_docs", ngx_http_hyperspot_docs },
+        { "get_docs_asset", ngx_http_hyperspot_docs_asset },
     };
 
-    for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-        ngx_memzero(&route, sizeof(hs_route_t));
+    ops = hs_api_builtin_operations(&n);
 
-        route.method = "GET";
-        route.path = builtins[i].path;
-        route.operation_id = builtins[i].op;
-        route.summary = builtins[i].summary;
-        route.flags = HS_ROUTE_EVENT_LOOP;
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < sizeof(handlers) / sizeof(handlers[0]); k++) {
+            if (ngx_strcmp(handlers[k].op, ops[i].operation_id) == 0) {
+                break;
+            }
+        }
 
-        if (hs_router_add(hmcf->router, "hyperspot", &route,
-                          (void *) builtins[i].handler, &err)
-            != HS_OK)
+        if (k == sizeof(handlers) / sizeof(handlers[0])) {
+            hs_error_set(err, "hyperspot: no handler for the built-in "
+                         "operation \"%s\"", ops[i].operation_id);
+            return HS_ERROR;
+        }
+
+        rc = hs_api_add_operations(api, "hyperspot", &ops[i], 1,
+                                   (void *) handlers[k].handler, err);
+        if (rc != HS_OK) {
+            return rc;
+        }
+    }
+
+    return HS_OK;
+}
+
+
+/*
+ * The API reference page's assets: the directory of hyperspot_docs_assets
+ * or else "docs" beside this module's .so. Read once per cycle, served
+ * from memory.
+ */
+static ngx_int_t
+ngx_http_hyperspot_docs_load(ngx_conf_t *cf,
+    ngx_http_hyperspot_main_conf_t *hmcf)
+{
+    u_char      *p, *dir;
+    size_t       i;
+    ssize_t      n;
+    Dl_info      dl;
+    ngx_str_t   *out, path;
+    ngx_fd_t     fd;
+    ngx_file_info_t  fi;
+
+    static const char  *files[] = { "web-components.min.js",
+                                    "styles.min.css" };
+
+    if (hmcf->docs_assets.len) {
+        if (ngx_conf_full_name(cf->cycle, &hmcf->docs_assets, 1) != NGX_OK) {
+            return NGX_ERROR;
+        }
+        dir = ngx_pnalloc(cf->pool, hmcf->docs_assets.len + 1);
+        if (dir == NULL) {
+            return NGX_ERROR;
+        }
+        ngx_cpystrn(dir, hmcf->docs_assets.data, hmcf->docs_assets.len + 1);
+
+    } else {
+        if (dladdr((void *) ngx_http_hyperspot_docs_load, &dl) == 0
+            || dl.dli_fname == NULL)
         {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err.msg);
+            return NGX_OK;
+        }
+
+        dir = ngx_pnalloc(cf->pool, ngx_strlen(dl.dli_fname)
+                                    + sizeof("/docs"));
+        if (dir == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = ngx_cpystrn(dir, (u_char *) dl.dli_fname,
+                        ngx_strlen(dl.dli_fname) + 1);
+        while (p > dir && p[-1] != '/') {
+            p--;
+        }
+        ngx_cpystrn(p, (u_char *) "docs", sizeof("docs"));
+    }
+
+    for (i = 0; i < 2; i++) {
+        out = i == 0 ? &hmcf->docs_js : &hmcf->docs_css;
+
+        path.len = ngx_strlen(dir) + 1 + ngx_strlen(files[i]);
+        path.data = ngx_pnalloc(cf->pool, path.len + 1);
+        if (path.data == NULL) {
+            return NGX_ERROR;
+        }
+        ngx_sprintf(path.data, "%s/%s%Z", dir, files[i]);
+
+        fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+        if (fd == NGX_INVALID_FILE) {
+            if (hmcf->docs_assets.len) {
+                ngx_log_error(NGX_LOG_EMERG, cf->log, ngx_errno,
+                              "hyperspot_docs_assets: "
+                              ngx_open_file_n " \"%s\" failed", path.data);
+                return NGX_ERROR;
+            }
+
+            ngx_log_error(NGX_LOG_NOTICE, cf->log, 0,
+                          "hyperspot: no API reference assets in \"%s\": "
+                          "/docs answers 404", dir);
+            hmcf->docs_js.len = 0;
+            return NGX_OK;
+        }
+
+        if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR
+            || ngx_file_size(&fi) > 16 * 1024 * 1024)
+        {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, ngx_errno,
+                          "hyperspot: cannot use \"%s\"", path.data);
+            ngx_close_file(fd);
+            return NGX_ERROR;
+        }
+
+        out->len = (size_t) ngx_file_size(&fi);
+        out->data = ngx_pnalloc(cf->pool, out->len + 1);
+        n = out->data ? read(fd, out->data, out->len) : -1;
+        ngx_close_file(fd);
+
+        if (n != (ssize_t) out->len) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, ngx_errno,
+                          "hyperspot: read() \"%s\" failed", path.data);
             return NGX_ERROR;
         }
     }
@@ -369,51 +505,28 @@ static ngx_int_t
 ngx_http_hyperspot_postconfiguration(ngx_conf_t *cf)
 {
     u_char                           *path;
-    size_t                            i, n;
     hs_error_t                        err;
-    const char                      **origins;
-    hs_yaml_doc_t                    *doc;
+    hs_platform_t                     pf;
     ngx_pool_cleanup_t               *cln;
+    hs_platform_conf_t                pc;
+    const char                      **origins;
     const hs_module_desc_t          **descs;
     ngx_http_hyperspot_main_conf_t   *hmcf;
 
     hmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_hyperspot_module);
 
-    n = hs_announce_take(cf->cycle, &descs, &origins);
-
     hmcf->log.write = ngx_http_hyperspot_log_write;
     hmcf->log.data = NULL;
 
-    hmcf->registry = hs_registry_create(&hmcf->log);
-    hmcf->router = hs_router_create();
+    ngx_memzero(&pc, sizeof(hs_platform_conf_t));
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
-
-    cln->handler = ngx_http_hyperspot_cleanup;
-    cln->data = hmcf;
-
-    if (hmcf->registry == NULL || hmcf->router == NULL) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < n; i++) {
-        if (hs_registry_add(hmcf->registry, descs[i], origins[i], &err)
-            != HS_OK)
-        {
-            ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s", err.msg);
-            return NGX_ERROR;
-        }
-    }
-
-    if (hs_registry_order(hmcf->registry, &err) != HS_OK) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s", err.msg);
-        return NGX_ERROR;
-    }
-
-    doc = NULL;
+    pc.n = hs_announce_take(cf->cycle, &descs, &origins);
+    pc.descs = descs;
+    pc.origins = origins;
+    pc.getenv_fn = ngx_http_hyperspot_getenv;
+    pc.builtins = ngx_http_hyperspot_builtins;
+    pc.builtins_data = cf;
+    pc.log = &hmcf->log;
 
     if (hmcf->config_file.len) {
         if (ngx_conf_full_name(cf->cycle, &hmcf->config_file, 1) != NGX_OK) {
@@ -427,41 +540,36 @@ ngx_http_hyperspot_postconfiguration(ngx_conf_t *cf)
 
         ngx_cpystrn(path, hmcf->config_file.data,
                     hmcf->config_file.len + 1);
-
-        doc = hs_yaml_load_file((char *) path, &err);
-        if (doc == NULL) {
-            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                          "hyperspot_config: %s", err.msg);
-            return NGX_ERROR;
-        }
+        pc.yaml_path = (char *) path;
     }
 
-    if (hs_registry_configure(hmcf->registry, doc,
-                              ngx_http_hyperspot_getenv, NULL, &err)
-        != HS_OK)
-    {
-        hs_yaml_free(doc);
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s", err.msg);
+    if (hs_platform_build(&pf, &pc, &err) != HS_OK) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s%s",
+                      ngx_strstr(err.msg, "cannot open") ? "hyperspot_config: "
+                                                         : "", err.msg);
         return NGX_ERROR;
     }
 
-    hs_yaml_free(doc);
+    hmcf->registry = pf.registry;
+    hmcf->api = pf.api;
 
-    if (ngx_http_hyperspot_builtins(cf, hmcf) != NGX_OK) {
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        ngx_http_hyperspot_cleanup(hmcf);
         return NGX_ERROR;
     }
 
-    if (hs_registry_init(hmcf->registry, hmcf->router, &err) != HS_OK) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s", err.msg);
+    cln->handler = ngx_http_hyperspot_cleanup;
+    cln->data = hmcf;
+
+    if (ngx_http_hyperspot_docs_load(cf, hmcf) != NGX_OK) {
         return NGX_ERROR;
     }
-
-    hs_router_freeze(hmcf->router);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, cf->log, 0,
-                   "hyperspot: %uz modules, %uz routes",
+                   "hyperspot: %uz modules, %uz operations",
                    hs_registry_count(hmcf->registry),
-                   hs_router_count(hmcf->router));
+                   hs_api_count(hmcf->api));
 
     return NGX_OK;
 }
@@ -483,7 +591,7 @@ ngx_http_hyperspot_create_main_conf(ngx_conf_t *cf)
      *     hmcf->config_file = { 0, NULL };
      *     hmcf->database = { 0, NULL };
      *     hmcf->registry = NULL;
-     *     hmcf->router = NULL;
+     *     hmcf->api = NULL;
      */
 
     return hmcf;
@@ -508,6 +616,9 @@ ngx_http_hyperspot_create_loc_conf(ngx_conf_t *cf)
      */
 
     hlcf->enable = NGX_CONF_UNSET;
+    hlcf->openapi = NGX_CONF_UNSET;
+    hlcf->docs = NGX_CONF_UNSET;
+    hlcf->check_responses = NGX_CONF_UNSET;
 
     return hlcf;
 }
@@ -522,6 +633,9 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_core_loc_conf_t  *clcf;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_value(conf->openapi, prev->openapi, 1);
+    ngx_conf_merge_value(conf->docs, prev->docs, 1);
+    ngx_conf_merge_value(conf->check_responses, prev->check_responses, 0);
 
     if (conf->tp == NULL) {
         conf->tp = prev->tp;

@@ -57,11 +57,12 @@ is_deeply fields($r), ['a:required', 'b:required'], 'both missing';
 $r = add_raw('{"a": "1", "b": 2.5}');
 HsTest::problem_ok($r, 422, 'validation_failed', 'wrong types');
 is_deeply fields($r), ['a:type', 'b:type'], 'wrong types named';
-like $r->{json}{errors}[0]{message}, qr/must be an integer, got a string/, 'string message';
-like $r->{json}{errors}[1]{message}, qr/fractional/, 'fraction message';
+like $r->{json}{errors}[0]{message}, qr/must be an integer/, 'type message';
+is $r->{json}{errors}[0]{pointer}, '/a', 'violation pointer';
+is $r->{json}{errors}[0]{in}, 'body', 'violation location';
 
 $r = add_raw('{"a": null, "b": true, "c": 1}');
-is_deeply fields($r), ['a:type', 'b:type', 'c:unknown'], 'null, bool and unknown field';
+is_deeply [sort @{ fields($r) }], ['a:type', 'b:type', 'c:additionalProperties'], 'null, bool and unknown field';
 
 $r = add_raw('[1, 2]');
 HsTest::problem_ok($r, 422, 'validation_failed', 'array body');

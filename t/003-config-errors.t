@@ -133,7 +133,8 @@ fails_t('environment value out of range',
     $ng->start;
     my $r = $ng->get('/testkit/v1/config');
     is_deeply $r->{json}, { greeting => 'from-yaml', limit => 30, ratio => 0.25, verbose => JSON::PP::true,
-                            calculator_api_major => 0, calculator_resolved => JSON::PP::false },
+                            calculator_api_major => 0, calculator_resolved => JSON::PP::false,
+                            things_handled => 0 },
         'typed config: YAML values, environment overrides, defaults';
     $ng->check_log;
     $ng->stop;

@@ -15,6 +15,7 @@
 #include "hs_base.h"
 #include "hs_problem.h"
 #include "hs_router.h"
+#include "hs_api.h"
 
 #define HS_REQUEST_ID_MAX  128
 
@@ -30,9 +31,14 @@ struct hs_call_s {
     char               *param_names[HS_ROUTE_MAX_PARAMS];
     char               *param_values[HS_ROUTE_MAX_PARAMS];
     const hs_route_t   *route;
+    const hs_api_op_t  *op;             /* NULL: no contract checks */
     const char         *module;
     void               *module_data;
     const hs_log_t     *log;
+    size_t              nheaders;       /* the declared header params */
+    char               *header_names[HS_API_MAX_PARAMS];
+    char               *header_values[HS_API_MAX_PARAMS];
+    unsigned            check_response:1;
 
     /* the parsed JSON body (borrowed by handlers) */
     json_t             *json;
@@ -57,13 +63,18 @@ HS_API hs_rc_t hs_call_set_request(hs_call_t *call, const char *method,
     size_t method_len, const char *path, size_t path_len, const char *query,
     size_t query_len, const char *request_id, size_t request_id_len);
 HS_API hs_rc_t hs_call_set_match(hs_call_t *call, const hs_route_match_t *m);
+/* Copies a request header the operation declares as a parameter. */
+HS_API hs_rc_t hs_call_add_header(hs_call_t *call, const char *name,
+    const char *value, size_t len);
 /* Takes ownership of body (allocated with hs_alloc, len + 1 bytes). */
 HS_API void hs_call_set_body(hs_call_t *call, char *body, size_t len);
 
 /*
- * Parses the body, runs the route's handler and renders the response or
- * problem into call->out. Never fails: a handler that returns an error
- * without a problem becomes a 500 internal_error problem.
+ * Parses the body, checks the request against the operation (call->op),
+ * runs the route's handler and renders the response or problem into
+ * call->out. Never fails: a handler that returns an error without a
+ * problem becomes a 500 internal_error problem; with check_response, so
+ * does a response that does not match its declaration.
  */
 HS_API void hs_call_execute(hs_call_t *call);
 

@@ -8,8 +8,11 @@
 #include "hs_config.h"
 #include "hs_clienthub.h"
 #include "hs_router.h"
+#include "hs_jsonschema.h"
+#include "hs_api.h"
 #include "hs_call.h"
 #include "hs_module.h"
+#include "hs_platform.h"
 #include "hs_dburl.h"
 
 #endif /* HS_MODKIT_H */

@@ -5,7 +5,7 @@
  * Lifecycle (see docs/architecture.md for how it maps onto nginx hooks):
  *   configure  typed config from YAML and environment   (config time)
  *   init       module state, ClientHub publish/resolve   (config time)
- *   rest       routes registered                         (config time)
+ *   rest       REST operations declared (hs_api.h)        (config time)
  *   start      per worker process                        (init_process)
  *   stop       per worker, reverse order                 (exit_process)
  *   fini       per configuration cycle, reverse order    (cycle freed)
@@ -21,9 +21,10 @@
 #include "hs_config.h"
 #include "hs_clienthub.h"
 #include "hs_router.h"
+#include "hs_api.h"
 
 /* Bumped when hs_module_desc_t or hs_module_ctx_t change layout. */
-#define HS_MODULE_ABI  1
+#define HS_MODULE_ABI  2
 
 #define HS_MODULE_MAX_DEPS  16
 
@@ -57,7 +58,7 @@ typedef struct {
     size_t                    config_size;   /* sizeof the typed struct */
 
     hs_rc_t  (*init)(hs_module_ctx_t *ctx);
-    hs_rc_t  (*rest)(hs_module_ctx_t *ctx, hs_router_t *router);
+    hs_rc_t  (*rest)(hs_module_ctx_t *ctx, hs_api_t *api);
     hs_rc_t  (*start)(hs_module_ctx_t *ctx);
     void     (*stop)(hs_module_ctx_t *ctx);
     void     (*fini)(hs_module_ctx_t *ctx);
@@ -98,7 +99,7 @@ HS_API hs_rc_t hs_registry_configure(hs_registry_t *reg,
     hs_error_t *err);
 
 /* init for every module in order, then rest; fini on failure. */
-HS_API hs_rc_t hs_registry_init(hs_registry_t *reg, hs_router_t *router,
+HS_API hs_rc_t hs_registry_init(hs_registry_t *reg, hs_api_t *api,
     hs_error_t *err);
 
 /* Per worker. start failures mark the module failed and return HS_ERROR. */

@@ -36,10 +36,50 @@ static const hs_config_field_t  hs_calculator_gateway_config[] = {
     HS_CONFIG_FIELD_END
 };
 
+static const char  hs_calculator_gateway_add_request[] =
+    "{\"type\": \"object\","
+    " \"description\": \"Two 64-bit signed integers to add\","
+    " \"required\": [\"a\", \"b\"],"
+    " \"additionalProperties\": false,"
+    " \"properties\": {"
+    "  \"a\": {\"type\": \"integer\", \"description\": \"first operand\","
+    "         \"examples\": [2]},"
+    "  \"b\": {\"type\": \"integer\", \"description\": \"second operand\","
+    "         \"examples\": [40]}"
+    " }}";
+
+static const char  hs_calculator_gateway_add_response[] =
+    "{\"type\": \"object\","
+    " \"required\": [\"sum\"],"
+    " \"additionalProperties\": false,"
+    " \"properties\": {"
+    "  \"sum\": {\"type\": \"integer\", \"description\": \"a + b\","
+    "           \"examples\": [42]}"
+    " }}";
+
+static const hs_response_t  hs_calculator_gateway_add_responses[] = {
+    { 200, "The sum",
+      "{\"$ref\": \"#/components/schemas/CalculatorSum\"}", NULL },
+    { 0, NULL, NULL, NULL }
+};
+
+/* 422 also covers "overflow" and operands beyond max_abs_operand */
+static const int  hs_calculator_gateway_add_problems[] = { 422, 0 };
+
 static const hs_route_t  hs_calculator_gateway_routes[] = {
     { .method = "POST", .path = "/calculator-gateway/v1/calculator/add",
       .operation_id = "calculator_add", .summary = "Add two integers",
-      .handler = hs_calculator_gateway_add, .flags = HS_ROUTE_BODY_JSON },
+      .description = "Adds a and b with the calculator module (through its "
+                     "ClientHub client). A sum that does not fit in a "
+                     "signed 64-bit integer is a 422 problem with code "
+                     "\"overflow\".",
+      .tags = "calculator",
+      .handler = hs_calculator_gateway_add,
+      .body_schema = "{\"$ref\": \"#/components/schemas/"
+                     "CalculatorAddRequest\"}",
+      .responses = hs_calculator_gateway_add_responses,
+      .problems = hs_calculator_gateway_add_problems,
+      .access = "public" },
 };
 
 static const char *const  hs_calculator_gateway_deps[] = {
@@ -47,95 +87,57 @@ static const char *const  hs_calculator_gateway_deps[] = {
 };
 
 
-/* Reads operand name from body into *v; records a violation otherwise. */
-static int
-hs_calculator_gateway_operand(hs_calculator_gateway_t *gw, json_t *body,
-    const char *name, int64_t *v, hs_problem_t *p)
+/* The operand limit of the configuration (the schema checked the rest). */
+static void
+hs_calculator_gateway_limit(hs_calculator_gateway_t *gw, const char *name,
+    int64_t v, hs_problem_t **p)
 {
-    char     msg[128];
-    json_t  *j;
+    char  msg[128];
 
-    j = json_object_get(body, name);
-
-    if (j == NULL) {
-        hs_problem_add_error(p, name, "required", "is required");
-        return -1;
-    }
-
-    if (!json_is_integer(j)) {
-        snprintf(msg, sizeof(msg), "must be an integer, got %s",
-                 json_is_real(j) ? "a fractional number"
-                 : json_is_string(j) ? "a string"
-                 : json_is_boolean(j) ? "a boolean"
-                 : json_is_null(j) ? "null"
-                 : json_is_array(j) ? "an array" : "an object");
-        hs_problem_add_error(p, name, "type", msg);
-        return -1;
-    }
-
-    *v = json_integer_value(j);
-
-    if (gw->max_abs_operand > 0
-        && (*v > gw->max_abs_operand || *v < -gw->max_abs_operand))
+    if (gw->max_abs_operand == 0
+        || (v <= gw->max_abs_operand && v >= -gw->max_abs_operand))
     {
-        snprintf(msg, sizeof(msg), "must be between -%lld and %lld",
-                 (long long) gw->max_abs_operand,
-                 (long long) gw->max_abs_operand);
-        hs_problem_add_error(p, name, "range", msg);
-        return -1;
+        return;
     }
 
-    return 0;
+    if (*p == NULL) {
+        *p = hs_problem_new(HS_PROBLEM_VALIDATION_FAILED,
+                            "an operand is beyond the configured limit");
+        if (*p == NULL) {
+            return;
+        }
+    }
+
+    snprintf(msg, sizeof(msg), "must be between -%lld and %lld",
+             (long long) gw->max_abs_operand,
+             (long long) gw->max_abs_operand);
+    hs_problem_add_error(*p, name, "range", msg);
 }
 
 
 static hs_rc_t
 hs_calculator_gateway_add(hs_call_t *call)
 {
-    int                       bad;
     int64_t                   a, b, sum;
     hs_rc_t                   rc;
-    json_t                   *body, *v;
-    const char               *key;
+    json_t                   *body;
     hs_problem_t             *p;
     hs_calculator_gateway_t  *gw;
 
     gw = call->module_data;
     body = hs_call_json(call);
 
-    if (!json_is_object(body)) {
-        p = hs_problem_new(HS_PROBLEM_VALIDATION_FAILED,
-                           "the request body must be a JSON object "
-                           "{\"a\": integer, \"b\": integer}");
-        if (p != NULL) {
-            hs_problem_add_error(p, "", "type", "must be an object");
-        }
+    /* the request body schema guarantees two integers */
+    a = json_integer_value(json_object_get(body, "a"));
+    b = json_integer_value(json_object_get(body, "b"));
+
+    p = NULL;
+    hs_calculator_gateway_limit(gw, "a", a, &p);
+    hs_calculator_gateway_limit(gw, "b", b, &p);
+
+    if (p != NULL) {
         return hs_call_fail(call, p);
     }
-
-    p = hs_problem_new(HS_PROBLEM_VALIDATION_FAILED,
-                       "the request body is invalid");
-    if (p == NULL) {
-        return HS_ENOMEM;
-    }
-
-    a = 0;
-    b = 0;
-    bad = hs_calculator_gateway_operand(gw, body, "a", &a, p);
-    bad |= hs_calculator_gateway_operand(gw, body, "b", &b, p);
-
-    json_object_foreach(body, key, v) {
-        if (strcmp(key, "a") != 0 && strcmp(key, "b") != 0) {
-            hs_problem_add_error(p, key, "unknown", "is not a known field");
-            bad = -1;
-        }
-    }
-
-    if (bad) {
-        return hs_call_fail(call, p);
-    }
-
-    hs_problem_free(p);
 
     rc = gw->calc->add(gw->calc->self, a, b, &sum);
 
@@ -189,12 +191,22 @@ hs_calculator_gateway_init(hs_module_ctx_t *ctx)
 
 
 static hs_rc_t
-hs_calculator_gateway_rest(hs_module_ctx_t *ctx, hs_router_t *router)
+hs_calculator_gateway_rest(hs_module_ctx_t *ctx, hs_api_t *api)
 {
-    return hs_router_add_routes(router, ctx->desc->name,
-                                hs_calculator_gateway_routes,
-                                hs_nelems(hs_calculator_gateway_routes),
-                                ctx->data, ctx->err);
+    if (hs_api_add_schema(api, ctx->desc->name, "CalculatorAddRequest",
+                          hs_calculator_gateway_add_request, ctx->err)
+        != HS_OK
+        || hs_api_add_schema(api, ctx->desc->name, "CalculatorSum",
+                             hs_calculator_gateway_add_response, ctx->err)
+           != HS_OK)
+    {
+        return HS_ERROR;
+    }
+
+    return hs_api_add_operations(api, ctx->desc->name,
+                                 hs_calculator_gateway_routes,
+                                 hs_nelems(hs_calculator_gateway_routes),
+                                 ctx->data, ctx->err);
 }
 
 

@@ -40,7 +40,8 @@ ngx_http_hyperspot_announce(ngx_conf_t *cf, const hs_module_desc_t *desc,
  *                             hs_calculator_module_desc)
  *
  * defines the nginx module (an HTTP module whose preconfiguration
- * announces the descriptor to the core).
+ * announces the descriptor to the core), and hs_module_descriptor(), by
+ * which tools (hsctl) read the descriptor without nginx.
  */
 #define NGX_HTTP_HYPERSPOT_MODULE(module, desc)                               \
                                                                               \
@@ -48,6 +49,14 @@ ngx_http_hyperspot_announce(ngx_conf_t *cf, const hs_module_desc_t *desc,
     module##_preconfiguration(ngx_conf_t *cf)                                 \
     {                                                                         \
         return ngx_http_hyperspot_announce(cf, &desc, #module);               \
+    }                                                                         \
+                                                                              \
+    const hs_module_desc_t *hs_module_descriptor(void);                       \
+                                                                              \
+    const hs_module_desc_t *                                                  \
+    hs_module_descriptor(void)                                                \
+    {                                                                         \
+        return &desc;                                                         \
     }                                                                         \
                                                                               \
     static ngx_http_module_t  module##_ctx = {                                \

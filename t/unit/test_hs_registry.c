@@ -86,11 +86,44 @@ test_handler(hs_call_t *call)
 }
 
 
-static hs_rc_t
-test_rest(hs_module_ctx_t *ctx, hs_router_t *router)
+static const hs_response_t  test_responses[] = {
+    { 200, "ok", NULL, NULL },
+    { 0, NULL, NULL, NULL }
+};
+
+/* Operation declarations must outlive the API: a static pool of them. */
+static hs_route_t  test_routes[32];
+static char        test_paths[32][96];
+static size_t      test_nroutes;
+
+
+static const hs_route_t *
+test_route(const char *path, const char *op)
 {
-    char        path[96];
-    hs_route_t  rt;
+    hs_route_t  *rt;
+
+    rt = &test_routes[test_nroutes % 32];
+    snprintf(test_paths[test_nroutes % 32], sizeof(test_paths[0]), "%s",
+             path);
+    test_nroutes++;
+
+    memset(rt, 0, sizeof(hs_route_t));
+    rt->method = "GET";
+    rt->path = test_paths[(test_nroutes - 1) % 32];
+    rt->operation_id = op;
+    rt->summary = "test";
+    rt->handler = test_handler;
+    rt->responses = test_responses;
+    rt->access = "public";
+
+    return rt;
+}
+
+
+static hs_rc_t
+test_rest(hs_module_ctx_t *ctx, hs_api_t *api)
+{
+    char  path[96];
 
     test_record("rest", ctx);
 
@@ -101,17 +134,15 @@ test_rest(hs_module_ctx_t *ctx, hs_router_t *router)
         return HS_ERROR;
     }
 
-    if (router == NULL) {
+    if (api == NULL) {
         return HS_OK;
     }
 
     snprintf(path, sizeof(path), "/%s", ctx->desc->name);
-    memset(&rt, 0, sizeof(rt));
-    rt.method = "GET";
-    rt.path = path;
-    rt.handler = test_handler;
 
-    return hs_router_add(router, ctx->desc->name, &rt, ctx->data, ctx->err);
+    return hs_api_add_operations(api, ctx->desc->name,
+                                 test_route(path, ctx->desc->name), 1,
+                                 ctx->data, ctx->err);
 }
 
 
@@ -661,7 +692,7 @@ test_lifecycle(void)
     size_t           i;
     hs_rc_t          rc;
     hs_error_t       err;
-    hs_router_t     *router;
+    hs_api_t        *router;
     hs_registry_t   *reg;
     hs_module_ctx_t *a;
 
@@ -672,7 +703,7 @@ test_lifecycle(void)
     rc = hs_registry_configure(reg, NULL, NULL, NULL, &err);
     is_int(rc, HS_OK, "configure modules without settings");
 
-    router = hs_router_create();
+    router = hs_api_create();
     rc = hs_registry_init(reg, router, &err);
     if (!is_int(rc, HS_OK, "init")) {
         diag("%s", err.msg);
@@ -683,7 +714,7 @@ test_lifecycle(void)
            "init sees the configured state");
     ok(test_init_log == &test_logger, "ctx->log is the registry's log");
     ok(test_init_hub == hs_registry_hub(reg), "ctx->hub is the hub");
-    is_int(hs_router_count(router), 3, "rest registered 3 routes");
+    is_int(hs_router_count(hs_api_router(router)), 3, "rest registered 3 routes");
 
     a = hs_registry_find(reg, "a");
     is_str(a ? a->data : NULL, "a", "ctx->data kept after init");
@@ -724,7 +755,7 @@ test_lifecycle(void)
     hs_registry_destroy(reg);
     is_str(test_log, "fini:c fini:a fini:b", "fini in reverse order");
 
-    hs_router_destroy(router);
+    hs_api_destroy(router);
 
     /* modules without callbacks */
     {
@@ -767,7 +798,7 @@ test_init_failures(void)
 {
     hs_rc_t           rc;
     hs_error_t        err;
-    hs_router_t      *router;
+    hs_api_t         *router;
     hs_registry_t    *reg;
 
     /* the second module fails: only the first is finalized */
@@ -818,7 +849,7 @@ test_init_failures(void)
     test_reset();
     test_fail_rest = "b";
     reg = test_registry("a b c", NULL);
-    router = hs_router_create();
+    router = hs_api_create();
     rc = hs_registry_init(reg, router, &err);
     is_int(rc, HS_ERROR, "rest failure");
     is_str(err.msg, "hyperspot module \"b\" failed to register its REST "
@@ -830,7 +861,7 @@ test_init_failures(void)
     test_log[0] = '\0';
     hs_registry_destroy(reg);
     is_str(test_log, "", "no second fini after a rest failure");
-    hs_router_destroy(router);
+    hs_api_destroy(router);
 
     test_reset();
     test_fail_rest = "a";
@@ -847,11 +878,11 @@ test_init_failures(void)
         hs_module_desc_t  *d;
 
         reg = hs_registry_create(NULL);
-        router = hs_router_create();
+        router = hs_api_create();
         d = test_mod("dup");
         hs_registry_add(reg, d, "o1", &err);
-        hs_router_add(router, "early", &(hs_route_t) { "GET", "/dup", NULL,
-                      NULL, test_handler, 0 }, NULL, &err);
+        hs_api_add_operations(router, "early", test_route("/dup", "early"),
+                              1, NULL, &err);
         rc = hs_registry_init(reg, router, &err);
         is_int(rc, HS_ERROR, "a duplicate route fails rest");
         is_str(err.msg, "hyperspot module \"dup\" failed to register its "
@@ -859,7 +890,7 @@ test_init_failures(void)
                "declared by module \"early\" (as /dup)",
                "the router's message reaches the operator");
         hs_registry_destroy(reg);
-        hs_router_destroy(router);
+        hs_api_destroy(router);
     }
 }
 

@@ -20,11 +20,13 @@ typedef struct {
     int        verbose;
     int64_t    calculator_api_major;
     char      *lifecycle_log;
+    char      *broken;
 } hs_testkit_conf_t;
 
 typedef struct {
     const hs_testkit_conf_t     *conf;
     const hs_calculator_api_t   *calc;
+    uint64_t                     things;     /* hs_testkit_thing calls */
 } hs_testkit_t;
 
 
@@ -34,6 +36,7 @@ static hs_rc_t hs_testkit_item(hs_call_t *call);
 static hs_rc_t hs_testkit_fail(hs_call_t *call);
 static hs_rc_t hs_testkit_config(hs_call_t *call);
 static hs_rc_t hs_testkit_nothing(hs_call_t *call);
+static hs_rc_t hs_testkit_thing(hs_call_t *call);
 
 
 static const hs_config_field_t  hs_testkit_fields[] = {
@@ -51,29 +54,140 @@ static const hs_config_field_t  hs_testkit_fields[] = {
     { "lifecycle_log", HS_CFG_STRING,
       offsetof(hs_testkit_conf_t, lifecycle_log), "", 0, 0,
       "File that start/stop append a line to" },
+    { "broken", HS_CFG_STRING, offsetof(hs_testkit_conf_t, broken), "", 0,
+      0, "Declare one broken operation (see hs_testkit_broken)" },
     HS_CONFIG_FIELD_END
 };
 
+#define HS_TESTKIT_ANY  "{}"
+
+static const hs_response_t  hs_testkit_ok_any[] = {
+    { 200, "What the handler answers", HS_TESTKIT_ANY, NULL },
+    { 0, NULL, NULL, NULL }
+};
+
+static const hs_response_t  hs_testkit_no_content[] = {
+    { 204, "Done", NULL, NULL },
+    { 0, NULL, NULL, NULL }
+};
+
+static const hs_response_t  hs_testkit_sleep_responses[] = {
+    { 200, "Slept",
+      "{\"type\": \"object\", \"required\": [\"slept_ms\"],"
+      " \"properties\": {\"slept_ms\": {\"type\": \"integer\"}}}", NULL },
+    { 0, NULL, NULL, NULL }
+};
+
+static const hs_response_t  hs_testkit_wrong_responses[] = {
+    { 200, "Declares a string it does not answer",
+      "{\"type\": \"object\", \"required\": [\"name\"],"
+      " \"properties\": {\"name\": {\"type\": \"string\"}}}", NULL },
+    { 0, NULL, NULL, NULL }
+};
+
+static const hs_param_t  hs_testkit_sleep_params[] = {
+    { "ms", "path", 1, "{\"type\": \"integer\", \"minimum\": 0,"
+      " \"maximum\": 10000}", "How long to sleep, in milliseconds" },
+    { NULL, NULL, 0, NULL, NULL }
+};
+
+static const hs_param_t  hs_testkit_item_params[] = {
+    { "id", "path", 1, "{\"type\": \"string\", \"maxLength\": 32}",
+      "Item id" },
+    { NULL, NULL, 0, NULL, NULL }
+};
+
+static const hs_param_t  hs_testkit_part_params[] = {
+    { "id", "path", 1, "{\"type\": \"string\"}", "Item id" },
+    { "part", "path", 1, "{\"type\": \"string\"}", "Part name" },
+    { NULL, NULL, 0, NULL, NULL }
+};
+
+static const hs_param_t  hs_testkit_echo_params[] = {
+    { "x", "query", 0, "{\"type\": \"integer\", \"minimum\": 0}",
+      "A number" },
+    { "y", "query", 0, "{\"type\": \"integer\"}", "Another number" },
+    { "mode", "query", 0, "{\"type\": \"string\","
+      " \"enum\": [\"fast\", \"slow\"]}", "A choice" },
+    { "flag", "query", 0, "{\"type\": \"boolean\"}", "A flag" },
+    { "X-Tenant-Hint", "header", 0, "{\"type\": \"string\","
+      " \"pattern\": \"^[a-z]+$\"}", "A header parameter" },
+    { NULL, NULL, 0, NULL, NULL }
+};
+
+static const hs_param_t  hs_testkit_need_params[] = {
+    { "limit", "query", 1, "{\"type\": \"integer\", \"minimum\": 1,"
+      " \"maximum\": 100}", "Required" },
+    { NULL, NULL, 0, NULL, NULL }
+};
+
+static const char  hs_testkit_thing_schema[] =
+    "{\"type\": \"object\", \"required\": [\"name\", \"size\"],"
+    " \"additionalProperties\": false,"
+    " \"properties\": {"
+    "  \"name\": {\"type\": \"string\", \"minLength\": 1,"
+    "            \"maxLength\": 8},"
+    "  \"size\": {\"type\": \"integer\", \"minimum\": 1},"
+    "  \"email\": {\"type\": \"string\", \"format\": \"email\"},"
+    "  \"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"},"
+    "            \"uniqueItems\": true}"
+    " }}";
+
 static const hs_route_t  hs_testkit_routes[] = {
     { .method = "GET", .path = "/testkit/v1/sleep/{ms}",
-      .operation_id = "testkit_sleep", .handler = hs_testkit_sleep },
+      .operation_id = "testkit_sleep", .summary = "Sleep on a pool thread",
+      .handler = hs_testkit_sleep, .params = hs_testkit_sleep_params,
+      .responses = hs_testkit_sleep_responses, .access = "public" },
     { .method = "POST", .path = "/testkit/v1/echo",
-      .operation_id = "testkit_echo", .handler = hs_testkit_echo },
+      .operation_id = "testkit_echo", .summary = "Echo the request",
+      .handler = hs_testkit_echo, .params = hs_testkit_echo_params,
+      .body_schema = HS_TESTKIT_ANY,
+      .body_media = "application/json, application/merge-patch+json",
+      .responses = hs_testkit_ok_any, .access = "public" },
     { .method = "PUT", .path = "/testkit/v1/echo",
-      .operation_id = "testkit_echo_put", .handler = hs_testkit_echo },
+      .operation_id = "testkit_echo_put", .summary = "Echo the request",
+      .handler = hs_testkit_echo, .body_schema = HS_TESTKIT_ANY,
+      .responses = hs_testkit_ok_any, .access = "public" },
+    { .method = "POST", .path = "/testkit/v1/things",
+      .operation_id = "testkit_thing", .summary = "Validate a thing",
+      .handler = hs_testkit_thing,
+      .body_schema = "{\"$ref\": \"#/components/schemas/TestkitThing\"}",
+      .responses = hs_testkit_ok_any, .access = "public" },
+    { .method = "GET", .path = "/testkit/v1/need",
+      .operation_id = "testkit_need", .summary = "A required parameter",
+      .handler = hs_testkit_echo, .params = hs_testkit_need_params,
+      .responses = hs_testkit_ok_any, .access = "public" },
     { .method = "GET", .path = "/testkit/v1/items/{id}",
-      .operation_id = "testkit_item", .handler = hs_testkit_item },
+      .operation_id = "testkit_item", .summary = "Path parameters",
+      .handler = hs_testkit_item, .params = hs_testkit_item_params,
+      .responses = hs_testkit_ok_any, .access = "public" },
     { .method = "GET", .path = "/testkit/v1/items/special",
-      .operation_id = "testkit_item_special", .handler = hs_testkit_item },
+      .operation_id = "testkit_item_special", .summary = "A literal path",
+      .handler = hs_testkit_item, .responses = hs_testkit_ok_any,
+      .access = "public" },
     { .method = "GET", .path = "/testkit/v1/items/{id}/parts/{part}",
-      .operation_id = "testkit_item_part", .handler = hs_testkit_item },
+      .operation_id = "testkit_item_part", .summary = "Two parameters",
+      .handler = hs_testkit_item, .params = hs_testkit_part_params,
+      .responses = hs_testkit_ok_any, .access = "public" },
     { .method = "GET", .path = "/testkit/v1/fail",
-      .operation_id = "testkit_fail", .handler = hs_testkit_fail },
+      .operation_id = "testkit_fail", .summary = "A failing handler",
+      .handler = hs_testkit_fail, .responses = hs_testkit_ok_any,
+      .access = "public" },
+    { .method = "GET", .path = "/testkit/v1/wrong",
+      .operation_id = "testkit_wrong",
+      .summary = "A response that breaks its schema",
+      .handler = hs_testkit_config, .responses = hs_testkit_wrong_responses,
+      .access = "public" },
     { .method = "GET", .path = "/testkit/v1/config",
-      .operation_id = "testkit_config", .handler = hs_testkit_config },
+      .operation_id = "testkit_config", .summary = "The typed config",
+      .handler = hs_testkit_config, .responses = hs_testkit_ok_any,
+      .access = "public" },
     { .method = "DELETE", .path = "/testkit/v1/items/{id}",
-      .operation_id = "testkit_item_delete", .handler = hs_testkit_nothing },
+      .operation_id = "testkit_item_delete", .summary = "No content",
+      .handler = hs_testkit_nothing, .params = hs_testkit_item_params,
+      .responses = hs_testkit_no_content, .access = "public" },
 };
+
 
 static const char *const  hs_testkit_deps[] = { "calculator", NULL };
 
@@ -83,11 +197,8 @@ hs_testkit_sleep(hs_call_t *call)
 {
     long  ms;
 
+    /* the parameter's schema bounds it to 0..10000 */
     ms = strtol(hs_call_param(call, "ms"), NULL, 10);
-    if (ms < 0 || ms > 10000) {
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_BAD_REQUEST,
-                                                 "ms must be 0..10000"));
-    }
 
     usleep((useconds_t) ms * 1000);
 
@@ -132,6 +243,17 @@ hs_testkit_item(hs_call_t *call)
 
 
 static hs_rc_t
+hs_testkit_thing(hs_call_t *call)
+{
+    hs_testkit_t  *tk = call->module_data;
+
+    __atomic_add_fetch(&tk->things, 1, __ATOMIC_RELAXED);
+
+    return hs_call_reply(call, 200, json_incref(hs_call_json(call)));
+}
+
+
+static hs_rc_t
 hs_testkit_nothing(hs_call_t *call)
 {
     return hs_call_reply(call, 204, NULL);
@@ -152,7 +274,7 @@ hs_testkit_config(hs_call_t *call)
     hs_testkit_t  *tk = call->module_data;
 
     return hs_call_reply(call, 200,
-                         json_pack("{s:s, s:I, s:f, s:b, s:I, s:b}",
+                         json_pack("{s:s, s:I, s:f, s:b, s:I, s:b, s:I}",
                                    "greeting", tk->conf->greeting,
                                    "limit", (json_int_t) tk->conf->limit,
                                    "ratio", tk->conf->ratio,
@@ -161,7 +283,10 @@ hs_testkit_config(hs_call_t *call)
                                    (json_int_t)
                                    tk->conf->calculator_api_major,
                                    "calculator_resolved",
-                                   tk->calc != NULL));
+                                   tk->calc != NULL,
+                                   "things_handled",
+                                   (json_int_t) __atomic_load_n(&tk->things,
+                                                        __ATOMIC_RELAXED)));
 }
 
 
@@ -220,12 +345,71 @@ hs_testkit_init(hs_module_ctx_t *ctx)
 }
 
 
+/* Declarations the platform must refuse, selected by the "broken" setting */
+static const hs_route_t  hs_testkit_broken[] = {
+    { .method = "GET", .path = "/testkit/v1/broken",
+      .operation_id = "no_handler", .summary = "x",
+      .responses = hs_testkit_ok_any, .access = "public" },
+    { .method = "GET", .path = "/testkit/v1/broken",
+      .operation_id = "no_responses", .summary = "x",
+      .handler = hs_testkit_item, .access = "public" },
+    { .method = "GET", .path = "/testkit/v1/broken",
+      .operation_id = "no_access", .summary = "x",
+      .handler = hs_testkit_item, .responses = hs_testkit_ok_any },
+    { .method = "GET", .path = "/testkit/v1/broken/{id}",
+      .operation_id = "undeclared_param", .summary = "x",
+      .handler = hs_testkit_item, .responses = hs_testkit_ok_any,
+      .access = "public" },
+    { .method = "GET", .path = "/testkit/v1/broken",
+      .operation_id = "testkit_sleep", .summary = "x",
+      .handler = hs_testkit_item, .responses = hs_testkit_ok_any,
+      .access = "public" },
+    { .method = "POST", .path = "/calculator-gateway/v1/calculator/add",
+      .operation_id = "clash", .summary = "x",
+      .handler = hs_testkit_item, .responses = hs_testkit_ok_any,
+      .access = "public" },
+    { .method = "POST", .path = "/testkit/v1/broken",
+      .operation_id = "bad_schema", .summary = "x",
+      .handler = hs_testkit_item, .body_schema = "{\"type\": \"integr\"}",
+      .responses = hs_testkit_ok_any, .access = "public" },
+    { .method = "POST", .path = "/testkit/v1/broken",
+      .operation_id = "bad_ref", .summary = "x",
+      .handler = hs_testkit_item,
+      .body_schema = "{\"$ref\": \"#/components/schemas/Nope\"}",
+      .responses = hs_testkit_ok_any, .access = "public" },
+};
+
+
 static hs_rc_t
-hs_testkit_rest(hs_module_ctx_t *ctx, hs_router_t *router)
+hs_testkit_rest(hs_module_ctx_t *ctx, hs_api_t *api)
 {
-    return hs_router_add_routes(router, ctx->desc->name, hs_testkit_routes,
-                                hs_nelems(hs_testkit_routes), ctx->data,
-                                ctx->err);
+    size_t                    i;
+    const hs_testkit_conf_t  *conf = ctx->config;
+
+    for (i = 0; conf->broken[0] && i < hs_nelems(hs_testkit_broken); i++) {
+        if (strcmp(hs_testkit_broken[i].operation_id, conf->broken) == 0
+            || (strcmp(conf->broken, "dup_op_id") == 0
+                && strcmp(hs_testkit_broken[i].operation_id,
+                          "testkit_sleep") == 0))
+        {
+            if (hs_api_add_operations(api, ctx->desc->name,
+                                      &hs_testkit_broken[i], 1, ctx->data,
+                                      ctx->err) != HS_OK)
+            {
+                return HS_ERROR;
+            }
+        }
+    }
+
+    if (hs_api_add_schema(api, ctx->desc->name, "TestkitThing",
+                          hs_testkit_thing_schema, ctx->err) != HS_OK)
+    {
+        return HS_ERROR;
+    }
+
+    return hs_api_add_operations(api, ctx->desc->name, hs_testkit_routes,
+                                 hs_nelems(hs_testkit_routes), ctx->data,
+                                 ctx->err);
 }
 
 
