@@ -310,6 +310,12 @@ test_sanitized() {
 bench() {
     deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"
     build
+    mkdir -p "$BUILD/bench"
+    # shellcheck disable=SC2046
+    cc -O2 -g -Wall -Werror -I"$ROOT/modkit/include" \
+        -o "$BUILD/bench/bench_jsonschema" "$ROOT/bench/bench_jsonschema.c" \
+        -L"$MODULES_OUT" -lhsmodkit -Wl,-rpath,"$MODULES_OUT" \
+        $(pkg-config --cflags --libs jansson)
     HS_MODULES_DIR="$MODULES_OUT" perl "$ROOT/bench/bench.pl" "$@"
 }
 

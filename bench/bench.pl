@@ -89,8 +89,50 @@ printf "worker RSS: %.1f MB idle, %.1f MB after the runs (target idle < 10 MB)\n
     $rss_idle / 1024, $rss_after / 1024;
 printf "(wrk -t1 -c%d, %ds per run, one nginx worker, %s)\n", $conns, $secs, scalar localtime;
 
-my $bad = $ng->log_problems;
-my @lines = (@{ $bad->{fatal} }, @{ $bad->{error} });
-print "\nerror.log:\n", map { "  $_\n" } @lines if @lines;
+my @lines = problems($ng);
 $ng->stop;
+
+# --- routing cost against the number of routes: the same request on a
+# platform with the two example modules (a handful of routes) and one
+# with 1,000 more operations declared
+sub problems {
+    my ($n) = @_;
+    my $bad = $n->log_problems;
+    return (@{ $bad->{fatal} }, @{ $bad->{error} });
+}
+
+my %scale;
+for my $routes (0, 1000) {
+    my $n = HsTest->new(
+        modules => [qw(calculator calculator_gateway testkit)],
+        workers => 1,
+        yaml => "modules:\n  testkit:\n    config:\n      bench_routes: $routes\n",
+        http => q{
+            access_log off;
+            hyperspot_config %%YAML%%;
+            server {
+                listen 127.0.0.1:%%PORT%% backlog=4096;
+                location / { hyperspot on; }
+            }
+        });
+    $n->start;
+    my $count = scalar(map { keys %$_ } values %{ $n->get('/openapi.json')->{json}{paths} });
+    $ng = $n;    # wrk() talks to $ng
+    wrk('/healthz');
+    $scale{$routes} = { count => $count, rps => best(wrk('/healthz'), wrk('/healthz')) };
+    push @lines, problems($n);
+    $n->stop;
+}
+
+printf "\nrouting: %d routes %.0f requests/s, %d routes %.0f requests/s: %.1f%% (target >= 95%%)\n",
+    $scale{0}{count}, $scale{0}{rps}{rps}, $scale{1000}{count}, $scale{1000}{rps}{rps},
+    100 * $scale{1000}{rps}{rps} / $scale{0}{rps}{rps};
+
+# --- JSON Schema validation of a 1 KB body (C micro-benchmark)
+my $bin = "$FindBin::Bin/../build/bench/bench_jsonschema";
+if (-x $bin) {
+    print "\n", `$bin`;
+}
+
+print "\nerror.log:\n", map { "  $_\n" } @lines if @lines;
 exit(@lines ? 1 : 0);

@@ -16,7 +16,6 @@
 #include <float.h>
 #include <math.h>
 #include <pcre2.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,16 +301,22 @@ typedef struct {
 } hs__js_seg_t;
 
 typedef struct {
-    hs_schema_errors_t  *errs;      /* NULL: stop at the first failure */
-    hs_schema_errors_t  *out;       /* the caller's */
-    size_t               cap;
-    const hs_schema_t   *s;
-    pcre2_match_data    *md;
-    unsigned             depth;
-    unsigned             nsegs;
-    int                  nomem;
-    int                  overflow;
-    hs__js_seg_t         segs[HS_SCHEMA_MAX_DEPTH];
+    hs_schema_errors_t     *errs;       /* NULL: stop at the first failure */
+    hs_schema_errors_t     *out;        /* the caller's */
+    size_t                  cap;
+    const hs_schema_t      *s;
+    pcre2_general_context  *gctx;
+    pcre2_match_data       *md;
+    unsigned                depth;
+    unsigned                nsegs;
+    int                     nomem;
+    int                     overflow;
+    hs__js_seg_t            segs[HS_SCHEMA_MAX_DEPTH];
+    size_t                  mdused;
+    union {
+        max_align_t         align;
+        char                buf[512];
+    } md_mem;                           /* PCRE2 match data of this call */
 } hs__js_ctx_t;
 
 static int hs__js_eval(hs__js_ctx_t *ctx, const hs__js_node_t *n,
@@ -427,10 +432,6 @@ static const char *const  hs__js_kw_map[] = {
     "properties", "patternProperties", "definitions", "$defs",
     "dependentSchemas", "dependencies", NULL
 };
-
-static pthread_once_t  hs__js_md_once = PTHREAD_ONCE_INIT;
-static pthread_key_t   hs__js_md_key;
-static int             hs__js_md_key_ok;
 
 
 /* Arena */
@@ -2817,43 +2818,42 @@ done:
 
 /* Validation: helpers */
 
-static void
-hs__js_md_free(void *md)
+/*
+ * PCRE2 allocations of one validation: the match data (and the general
+ * context) come from a buffer in the context, on the caller's stack; the
+ * interpreter's backtracking frames (without JIT) from the heap.
+ */
+static void *
+hs__js_md_alloc(PCRE2_SIZE size, void *data)
 {
-    pcre2_match_data_free(md);
+    char          *p;
+    hs__js_ctx_t  *ctx;
+
+    ctx = data;
+    size = HS__JS_ALIGN(size);
+
+    if (size <= sizeof(ctx->md_mem.buf) - ctx->mdused) {
+        p = ctx->md_mem.buf + ctx->mdused;
+        ctx->mdused += size;
+        return p;
+    }
+
+    return hs_alloc(size);
 }
 
 
 static void
-hs__js_md_key_init(void)
+hs__js_md_free(void *p, void *data)
 {
-    hs__js_md_key_ok = (pthread_key_create(&hs__js_md_key, hs__js_md_free)
-                        == 0);
-}
+    hs__js_ctx_t  *ctx;
 
+    ctx = data;
 
-/* The calling thread's PCRE2 match data, kept between calls. */
-static pcre2_match_data *
-hs__js_match_data(void)
-{
-    pcre2_match_data  *md;
-
-    pthread_once(&hs__js_md_once, hs__js_md_key_init);
-
-    if (!hs__js_md_key_ok) {
-        return NULL;
+    if ((char *) p < ctx->md_mem.buf
+        || (char *) p >= ctx->md_mem.buf + sizeof(ctx->md_mem.buf))
+    {
+        hs_free(p);
     }
-
-    md = pthread_getspecific(hs__js_md_key);
-    if (md == NULL) {
-        md = pcre2_match_data_create(1, NULL);
-        if (md != NULL && pthread_setspecific(hs__js_md_key, md) != 0) {
-            pcre2_match_data_free(md);
-            md = NULL;
-        }
-    }
-
-    return md;
 }
 
 
@@ -2865,7 +2865,9 @@ hs__js_match(hs__js_ctx_t *ctx, const pcre2_code *re, const char *s,
     int  rc;
 
     if (ctx->md == NULL) {
-        ctx->md = hs__js_match_data();
+        ctx->gctx = pcre2_general_context_create(hs__js_md_alloc,
+                                                 hs__js_md_free, ctx);
+        ctx->md = ctx->gctx ? pcre2_match_data_create(1, ctx->gctx) : NULL;
         if (ctx->md == NULL) {
             ctx->nomem = 1;
             return -1;
@@ -4226,12 +4228,22 @@ hs_schema_validate(const hs_schema_t *s, const json_t *instance,
     ctx.cap = 0;
     ctx.s = s;
     ctx.md = NULL;
+    ctx.gctx = NULL;
+    ctx.mdused = 0;
     ctx.depth = 0;
     ctx.nsegs = 0;
     ctx.nomem = 0;
     ctx.overflow = 0;
 
     rc = hs__js_eval(&ctx, s->root, instance);
+
+    if (ctx.md != NULL) {
+        pcre2_match_data_free(ctx.md);
+    }
+
+    if (ctx.gctx != NULL) {
+        pcre2_general_context_free(ctx.gctx);
+    }
 
     if (ctx.nomem) {
         hs_schema_errors_release(errs);

@@ -15,7 +15,7 @@ plan skip_all => 'modules not built' unless HsTest::have_modules(qw(calculator c
 
 my $REPO = "$FindBin::Bin/..";
 my $REDOCLY = $ENV{HS_REDOCLY} // "$REPO/build/tools/node_modules/.bin/redocly";
-my $HSCTL = $ENV{HS_HSCTL} // "$REPO/build/bin/hsctl";
+my $HSCTL = HsTest::tool_env() . ($ENV{HS_HSCTL} // "$REPO/build/bin/hsctl");
 my $CHROMIUM = '/usr/bin/chromium';
 
 my $HTTP = q{
@@ -93,7 +93,7 @@ for my $path (keys %{ $doc->{paths} }) {
 
 # hsctl prints the same document for the same configuration
 {
-    ok -x $HSCTL, 'hsctl is built';
+    ok -x ($ENV{HS_HSCTL} // "$REPO/build/bin/hsctl"), 'hsctl is built';
     my $out = `$HSCTL openapi -c @{[ $ng->conf_file ]} 2>&1`;
     is $? >> 8, 0, 'hsctl openapi -c nginx.conf';
     is_deeply decode_json($out), $doc, 'hsctl and nginx serve the same document';

@@ -126,6 +126,14 @@ sub module_file {
     return modules_dir() . "/$base.so";
 }
 
+# A shell prefix for running our own tools (hsctl) on the modules under
+# test: with sanitized modules, the sanitizer runtime must come first.
+sub tool_env {
+    return '' unless $ENV{HS_TEST_PRELOAD};
+    return "LD_PRELOAD=$ENV{HS_TEST_PRELOAD} "
+         . "ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0 ";
+}
+
 sub have_modules {
     my @names = @_;
     return !grep { !-f module_file($_) } ('ngx_http_hyperspot_module', @names);

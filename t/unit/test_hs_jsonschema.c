@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hs_jsonschema.h"
@@ -361,7 +362,8 @@ test_compile_errors(void)
     test_bad_schema("{\"$ref\": \"#foo\"}", "cannot resolve \"#foo\"");
     test_bad_schema("{\"$ref\": 1}", "#/$ref: must be a string");
     test_bad_schema("{\"$ref\": \"#\"}", "\"$ref\" loop");
-    test_bad_schema("{\"definitions\": {\"a\": {\"$ref\": \"#/definitions/b\"},"
+    test_bad_schema("{\"definitions\": {"
+                    " \"a\": {\"$ref\": \"#/definitions/b\"},"
                     " \"b\": {\"$ref\": \"#/definitions/a\"}},"
                     " \"$ref\": \"#/definitions/a\"}", "\"$ref\" loop");
     test_bad_schema("3", "must be an object or a boolean");
@@ -471,6 +473,15 @@ test_limits(void)
         hs_schema_errors_release(&errs);
         is_int(test_validate(s, "1", NULL), HS_EINVAL,
                "allOf loop: errs == NULL");
+    }
+    hs_schema_free(s);
+
+    /* catastrophic backtracking stops at the match limit */
+    s = test_compile("{\"pattern\": \"^(a+)+$\"}", NULL, &err);
+    if (ok(s != NULL, "backtracking pattern compiles")) {
+        test_is(s, "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\"", HS_EINVAL,
+                "(a+)+$ against 40 a's and a b ends");
+        test_is(s, "\"aaaa\"", HS_OK, "(a+)+$ still matches");
     }
     hs_schema_free(s);
 
@@ -728,7 +739,8 @@ test_refs(void)
                      "         \"contains\": {\"const\": 0},"
                      "         \"maxContains\": 1}},"
                      " \"dependentRequired\": {\"a\": [\"b\"]},"
-                     " \"dependentSchemas\": {\"c\": {\"required\": [\"d\"]}}}",
+                     " \"dependentSchemas\": {\"c\": {"
+                     "   \"required\": [\"d\"]}}}",
                      NULL, &err);
     if (ok(s != NULL, "2020-12 schema compiles")) {
         test_is(s, "{\"p\": 5, \"t\": [\"x\", 0, 3]}", HS_OK,
@@ -746,6 +758,78 @@ test_refs(void)
         hs_schema_errors_release(&errs);
     }
     hs_schema_free(s);
+}
+
+
+static size_t  test_allocs;
+
+
+static void *
+test_count_alloc(size_t size)
+{
+    test_allocs++;
+    return malloc(size);
+}
+
+
+static void *
+test_count_realloc(void *p, size_t size)
+{
+    test_allocs++;
+    return realloc(p, size);
+}
+
+
+/* Validating a valid instance allocates nothing through modkit. */
+static void
+test_no_alloc(void)
+{
+    size_t               n;
+    json_t              *js;
+    hs_rc_t              rc1, rc2;
+    hs_error_t           err;
+    hs_schema_t         *s;
+    hs_allocator_t       a;
+    hs_schema_errors_t   errs;
+
+    s = test_compile("{\"definitions\": {"
+                     "   \"tag\": {\"pattern\": \"^[a-z]+$\"}},"
+                     " \"propertyNames\": {\"pattern\": \"^[a-z_]+$\"},"
+                     " \"required\": [\"id\", \"tags\"],"
+                     " \"properties\": {"
+                     "   \"id\": {\"format\": \"uuid\"},"
+                     "   \"at\": {\"format\": \"date-time\"},"
+                     "   \"kind\": {\"enum\": [\"a\", \"b\", 3]},"
+                     "   \"tags\": {\"uniqueItems\": true,"
+                     "     \"items\": {\"$ref\": \"#/definitions/tag\"}}},"
+                     " \"additionalProperties\": {\"type\": \"integer\"}}",
+                     NULL, &err);
+    js = test_json("{\"id\": \"2eb8aa08-aa98-11ea-b4aa-73b441d16380\","
+                   " \"at\": \"2024-01-02T03:04:05Z\", \"kind\": 3,"
+                   " \"tags\": [\"x\", \"y\"], \"other_thing\": 5}");
+    if (!ok(s != NULL && js != NULL, "allocation test schema compiles")) {
+        hs_schema_free(s);
+        json_decref(js);
+        return;
+    }
+
+    a.alloc = test_count_alloc;
+    a.realloc = test_count_realloc;
+    a.free = free;
+
+    hs_set_allocator(&a);
+    test_allocs = 0;
+    rc1 = hs_schema_validate(s, js, NULL);
+    rc2 = hs_schema_validate(s, js, &errs);
+    n = test_allocs;
+    hs_set_allocator(NULL);
+
+    is_int(rc1, HS_OK, "valid, errs == NULL");
+    is_int(rc2, HS_OK, "valid, errs != NULL");
+    is_int(n, 0, "no allocation while validating a valid instance");
+
+    hs_schema_free(s);
+    json_decref(js);
 }
 
 
@@ -831,6 +915,7 @@ main(void)
     test_formats();
     test_strings_numbers();
     test_refs();
+    test_no_alloc();
     test_threads();
 
     return done_testing();

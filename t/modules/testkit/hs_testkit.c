@@ -21,12 +21,15 @@ typedef struct {
     int64_t    calculator_api_major;
     char      *lifecycle_log;
     char      *broken;
+    int64_t    bench_routes;
 } hs_testkit_conf_t;
 
 typedef struct {
     const hs_testkit_conf_t     *conf;
     const hs_calculator_api_t   *calc;
     uint64_t                     things;     /* hs_testkit_thing calls */
+    hs_route_t                  *bench;      /* bench_routes generated */
+    char                        *bench_text; /* their paths and ids */
 } hs_testkit_t;
 
 
@@ -56,6 +59,8 @@ static const hs_config_field_t  hs_testkit_fields[] = {
       "File that start/stop append a line to" },
     { "broken", HS_CFG_STRING, offsetof(hs_testkit_conf_t, broken), "", 0,
       0, "Declare one broken operation (see hs_testkit_broken)" },
+    { "bench_routes", HS_CFG_INT, offsetof(hs_testkit_conf_t, bench_routes),
+      "0", 0, 5000, "Declare this many more operations (benchmarks)" },
     HS_CONFIG_FIELD_END
 };
 
@@ -380,11 +385,53 @@ static const hs_route_t  hs_testkit_broken[] = {
 };
 
 
+/* n generated operations GET /bench<i>/v1/items/{id}, for benchmarks */
+static hs_rc_t
+hs_testkit_bench_routes(hs_module_ctx_t *ctx, hs_api_t *api, size_t n)
+{
+    char          *p;
+    size_t         i, k;
+    hs_testkit_t  *tk = ctx->data;
+
+    tk->bench = hs_calloc(n, sizeof(hs_route_t));
+    tk->bench_text = hs_alloc(n * 64);
+
+    if (tk->bench == NULL || tk->bench_text == NULL) {
+        hs_error_set(ctx->err, "out of memory");
+        return HS_ENOMEM;
+    }
+
+    for (k = 0; strcmp(hs_testkit_routes[k].operation_id, "testkit_item");
+         k++)
+    {
+        /* void */
+    }
+
+    for (i = 0, p = tk->bench_text; i < n; i++) {
+        tk->bench[i] = hs_testkit_routes[k];        /* GET .../{id} */
+        tk->bench[i].path = p;
+        p += sprintf(p, "/bench%zu/v1/items/{id}", i) + 1;
+        tk->bench[i].operation_id = p;
+        p += sprintf(p, "bench_%zu", i) + 1;
+    }
+
+    return hs_api_add_operations(api, ctx->desc->name, tk->bench, n,
+                                 ctx->data, ctx->err);
+}
+
+
 static hs_rc_t
 hs_testkit_rest(hs_module_ctx_t *ctx, hs_api_t *api)
 {
     size_t                    i;
     const hs_testkit_conf_t  *conf = ctx->config;
+
+    if (conf->bench_routes > 0
+        && hs_testkit_bench_routes(ctx, api, (size_t) conf->bench_routes)
+           != HS_OK)
+    {
+        return HS_ERROR;
+    }
 
     for (i = 0; conf->broken[0] && i < hs_nelems(hs_testkit_broken); i++) {
         if (strcmp(hs_testkit_broken[i].operation_id, conf->broken) == 0
@@ -431,7 +478,11 @@ hs_testkit_stop(hs_module_ctx_t *ctx)
 static void
 hs_testkit_fini(hs_module_ctx_t *ctx)
 {
-    hs_free(ctx->data);
+    hs_testkit_t  *tk = ctx->data;
+
+    hs_free(tk->bench);
+    hs_free(tk->bench_text);
+    hs_free(tk);
 }
 
 
