@@ -1,5 +1,5 @@
 /*
- * Build (from the top directory, one line): cc -O2 -Imodkit/include -o build/bench_jsonschema bench/bench_jsonschema.c modkit/hs_*.c $(pkg-config --cflags --libs jansson yaml-0.1 libpcre2-8) -lm
+ * Build (from the top directory, one line): cc -O2 -Imodkit/include -o build/bench_jsonschema bench/bench_jsonschema.c modkit/hs_base.c modkit/hs_jsonschema.c modkit/hs_jsonschema_format.c $(pkg-config --cflags --libs jansson libpcre2-8) -lm
  *
  * hs_jsonschema micro-benchmark: a user record of about 1 KB (strings,
  * formats, patterns, enums, a nested object, an array of objects) is

@@ -192,7 +192,6 @@ struct hs__js_node_s {
     hs__js_list_t         tuple;
     hs__js_node_t        *items;        /* K_ITEMS: all; K_ADDITEMS: after
                                            the tuple */
-    const char           *items_kw;
     size_t                max_items;
     size_t                min_items;
     hs__js_node_t        *contains;
@@ -2057,7 +2056,6 @@ hs__js_compile_array(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js,
             if (n->items == NULL) {
                 return -1;
             }
-            n->items_kw = "items";
             n->has |= HS__JS_K_ADDITEMS;
         }
 
@@ -2072,7 +2070,6 @@ hs__js_compile_array(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js,
             if (n->items == NULL) {
                 return -1;
             }
-            n->items_kw = "additionalItems";
             n->has |= HS__JS_K_ADDITEMS;
         }
 
@@ -2081,7 +2078,6 @@ hs__js_compile_array(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js,
         if (n->items == NULL) {
             return -1;
         }
-        n->items_kw = "items";
         n->has |= n->items->has ? HS__JS_K_ITEMS : 0;
     }
 
@@ -2207,9 +2203,9 @@ static int
 hs__js_compile_pprops(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js,
     const char *base)
 {
-    size_t          i, len;
-    json_t         *v, *pp;
-    const char     *key, *path;
+    size_t           i, len;
+    json_t          *v, *pp;
+    const char      *key, *path;
     hs__js_pprop_t  *p;
 
     pp = json_object_get(js, "patternProperties");
@@ -3656,8 +3652,8 @@ hs__js_eval_array(hs__js_ctx_t *ctx, const hs__js_node_t *n,
         }
     }
 
-    if ((has & HS__JS_K_UNIQUE) && size > 1 && !hs__js_unique(ctx, inst, &a,
-                                                              &b))
+    if ((has & HS__JS_K_UNIQUE) && size > 1
+        && !hs__js_unique(ctx, inst, &a, &b))
     {
         if (ctx->nomem) {
             return -1;

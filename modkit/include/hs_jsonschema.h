@@ -4,9 +4,18 @@
  * minContains and maxContains).
  *
  * A schema is compiled once (keywords parsed, $ref resolved, regexes
- * compiled with PCRE2) and is then read-only: any number of threads may
- * validate with one compiled schema at once. Validation allocates
- * nothing unless it reports errors.
+ * compiled with PCRE2, JIT where available) and is then read-only: any
+ * number of threads may validate with one compiled schema at once.
+ * Validation allocates nothing unless it reports errors, except for
+ * "uniqueItems" on arrays of more than 32 items and "propertyNames"
+ * subschemas that are more than string keywords.
+ *
+ * Limits: instances are followed HS_SCHEMA_MAX_DEPTH levels deep and
+ * schemas 512 evaluations deep ("$ref" loops) before validation fails
+ * with keyword "depth" or "$ref"; schema documents nest 128 levels at
+ * most; a regex match gives up (and fails) after 10^6 backtracking steps.
+ * Patterns are ECMA-262 compiled by PCRE2 with PCRE-only syntax rejected;
+ * "\s" matches ASCII white space only.
  *
  *     hs_schema_t         *s;
  *     hs_schema_errors_t   errs;
