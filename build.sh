@@ -33,7 +33,7 @@ HS_LISTEN="${HS_LISTEN:-127.0.0.1:8087}"
 PKGS_BUILD=(build-essential pkg-config nginx nginx-dev libjansson-dev
             libyaml-dev libjwt-dev libssl-dev libsqlite3-dev libpq-dev
             libpcre2-dev sqlite3)
-PKGS_TEST=(perl curl wrk json-schema-test-suite chromium)
+PKGS_TEST=(perl curl wrk json-schema-test-suite chromium postgresql)
 
 # npm packages (the npm registry), pinned
 ELEMENTS_VERSION=9.0.25       # @stoplight/elements: the /docs page
@@ -284,6 +284,8 @@ test_all() {
     say "==> unit tests (plain, then AddressSanitizer + UBSan)"
     prove -e '' "$BUILD"/unit/plain/test_* "$BUILD"/unit/asan/test_* \
         || rc=1
+    "$BUILD"/unit/plain/test_hs_jsonschema_suite \
+        | sed -n 's/^# \(draft7 required: .*\)/JSON-Schema-Test-Suite \1/p'
 
     say "==> integration tests"
     export HS_REDOCLY HS_HSCTL="$BUILD/bin/hsctl"
