@@ -1364,47 +1364,6 @@ hs__pointer_field(const char *pointer, char *buf, size_t size)
 }
 
 
-static int
-hs__pct_decode(const char *s, size_t len, char *out, size_t size)
-{
-    size_t  i, n;
-    int     h, l;
-
-    for (i = 0, n = 0; i < len; i++) {
-        if (n + 1 >= size) {
-            return -1;
-        }
-
-        if (s[i] == '+') {
-            out[n++] = ' ';
-
-        } else if (s[i] == '%') {
-            if (i + 2 >= len) {
-                return -1;
-            }
-            h = isxdigit((unsigned char) s[i + 1])
-                ? (isdigit((unsigned char) s[i + 1]) ? s[i + 1] - '0'
-                   : (tolower((unsigned char) s[i + 1]) - 'a' + 10)) : -1;
-            l = isxdigit((unsigned char) s[i + 2])
-                ? (isdigit((unsigned char) s[i + 2]) ? s[i + 2] - '0'
-                   : (tolower((unsigned char) s[i + 2]) - 'a' + 10)) : -1;
-            if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-                return -1;
-            }
-            out[n++] = (char) (h << 4 | l);
-            i += 2;
-
-        } else {
-            out[n++] = s[i];
-        }
-    }
-
-    out[n] = '\0';
-
-    return (int) n;
-}
-
-
 /* A parameter's text as the JSON value of its declared type. */
 static json_t *
 hs__param_value(const hs__param_t *p, const char *text)
@@ -1515,8 +1474,8 @@ hs__check_query(const hs_api_op_t *op, const char *query, hs__check_t *c)
         eq = memchr(p, '=', e - p);
         n = eq ? (size_t) (eq - p) : (size_t) (e - p);
 
-        if (hs__pct_decode(p, n, name, sizeof(name)) < 0
-            || (eq && hs__pct_decode(eq + 1, e - eq - 1, value,
+        if (hs_call_query_decode(p, n, name, sizeof(name)) < 0
+            || (eq && hs_call_query_decode(eq + 1, e - eq - 1, value,
                                      sizeof(value)) < 0))
         {
             hs__violation(&c->malformed, HS_PROBLEM_BAD_REQUEST, "query",

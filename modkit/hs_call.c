@@ -145,6 +145,98 @@ hs_call_param(const hs_call_t *call, const char *name)
 }
 
 
+static int hs__hexval(char c);
+
+
+/* %-decodes s (len) into out; '+' is a space. The length, or -1. */
+int
+hs_call_query_decode(const char *s, size_t len, char *out, size_t size)
+{
+    size_t  i, n;
+    int     h, l;
+
+    for (i = 0, n = 0; i < len; i++) {
+        if (n + 1 >= size) {
+            return -1;
+        }
+
+        if (s[i] == '+') {
+            out[n++] = ' ';
+
+        } else if (s[i] == '%') {
+            if (i + 2 >= len) {
+                return -1;
+            }
+
+            h = hs__hexval(s[i + 1]);
+            l = hs__hexval(s[i + 2]);
+            if (h < 0 || l < 0 || (h == 0 && l == 0)) {
+                return -1;
+            }
+
+            out[n++] = (char) (h << 4 | l);
+            i += 2;
+
+        } else {
+            out[n++] = s[i];
+        }
+    }
+
+    out[n] = '\0';
+
+    return (int) n;
+}
+
+
+static int
+hs__hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+
+const char *
+hs_call_query(const hs_call_t *call, const char *name, char *buf,
+    size_t size)
+{
+    size_t       nlen, n;
+    const char  *p, *e, *eq;
+
+    nlen = strlen(name);
+
+    for (p = call->query; p && *p; p = *e ? e + 1 : e) {
+        e = strchr(p, '&');
+        if (e == NULL) {
+            e = p + strlen(p);
+        }
+
+        eq = memchr(p, '=', e - p);
+        n = eq ? (size_t) (eq - p) : (size_t) (e - p);
+
+        /* names are compared %-decoded: "%24filter" is "$filter" */
+        if (hs_call_query_decode(p, n, buf, size) == (int) nlen
+            && memcmp(buf, name, nlen) == 0)
+        {
+            if (eq == NULL) {
+                buf[0] = '\0';
+                return buf;
+            }
+
+            return hs_call_query_decode(eq + 1, e - eq - 1, buf, size) >= 0
+                   ? buf : NULL;
+        }
+    }
+
+    return NULL;
+}
+
+
 json_t *
 hs_call_json(const hs_call_t *call)
 {

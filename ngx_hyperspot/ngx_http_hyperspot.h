@@ -33,15 +33,20 @@ typedef struct {
     ngx_flag_t            openapi;        /* hyperspot_openapi */
     ngx_flag_t            docs;           /* hyperspot_docs */
     ngx_flag_t            check_responses; /* hyperspot_check_responses */
+    ngx_str_t             dev_tenant;     /* hyperspot_dev_tenant */
+    ngx_str_t             dev_subject;    /* hyperspot_dev_subject */
+    ngx_str_t             dev_header;     /* hyperspot_dev_tenant_header */
 } ngx_http_hyperspot_loc_conf_t;
 
 typedef struct {
     u_char                rid[HS_REQUEST_ID_MAX + 1];
     size_t                rid_len;
     hs_route_match_t      match;
+    hs_secctx_t           sec;            /* who asks (empty: anonymous) */
 
     ngx_buf_t            *problem;        /* replaces nginx's error page */
     unsigned              rid_sent:1;
+    unsigned              sec_built:1;
     unsigned              replace:1;
     unsigned              replaced:1;
 } ngx_http_hyperspot_ctx_t;

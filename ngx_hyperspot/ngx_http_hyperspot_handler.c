@@ -48,6 +48,8 @@ static ngx_int_t ngx_http_hyperspot_problem(ngx_http_request_t *r,
 
 static ngx_table_elt_t *ngx_http_hyperspot_header(ngx_http_request_t *r,
     const char *name, size_t len);
+static ngx_int_t ngx_http_hyperspot_secctx(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx);
 
 
 static uint64_t  ngx_http_hyperspot_rid_state;
@@ -162,6 +164,55 @@ ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
 }
 
 
+/*
+ * The request's SecurityCtx, built once. Until authentication exists it
+ * comes from the development settings only: hyperspot_dev_tenant, or the
+ * hyperspot_dev_tenant_header when the request has a valid uuid there.
+ */
+static ngx_int_t
+ngx_http_hyperspot_secctx(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx)
+{
+    ngx_str_t                       tenant;
+    ngx_table_elt_t                *h;
+    ngx_http_hyperspot_loc_conf_t  *hlcf;
+
+    if (ctx->sec_built) {
+        return NGX_OK;
+    }
+
+    ctx->sec_built = 1;
+
+    hlcf = ngx_http_get_module_loc_conf(r, ngx_http_hyperspot_module);
+
+    tenant = hlcf->dev_tenant;
+
+    if (hlcf->dev_header.len) {
+        h = ngx_http_hyperspot_header(r, (char *) hlcf->dev_header.data,
+                                      hlcf->dev_header.len);
+        if (h != NULL && hs_uuid_valid((char *) h->value.data,
+                                       h->value.len))
+        {
+            tenant = h->value;
+        }
+    }
+
+    if (tenant.len == 0) {
+        return NGX_OK;                  /* anonymous */
+    }
+
+    if (hs_secctx_init(&ctx->sec, (char *) tenant.data, tenant.len,
+                       (char *) hlcf->dev_subject.data, hlcf->dev_subject.len,
+                       "dev")
+        != HS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
 ngx_int_t
 ngx_http_hyperspot_handler(ngx_http_request_t *r)
 {
@@ -227,6 +278,23 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
                                           "this operation answers %s, which"
                                           " the Accept header excludes",
                                           hs_api_op_produces(op));
+    }
+
+    if (ngx_http_hyperspot_secctx(r, ctx) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ctx->sec.tenant_id[0] == '\0'
+        && ngx_strcmp(hs_api_op_route(op)->access, "public") != 0)
+    {
+        nrc = ngx_http_discard_request_body(r);
+        if (nrc != NGX_OK) {
+            return nrc;
+        }
+
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_UNAUTHORIZED,
+                                          "this operation requires an "
+                                          "authenticated tenant");
     }
 
     if (ctx->match.route->flags & HS_ROUTE_EVENT_LOOP) {
@@ -348,6 +416,7 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
 
     hs_call_set_body(call, body, len);
     call->log = &hmcf->log;
+    call->sec = ctx->sec;
     call->check_response = hlcf->check_responses ? 1 : 0;
 
     names = hs_api_op_headers(ctx->match.op, &n);

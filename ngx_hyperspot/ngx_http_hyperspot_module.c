@@ -35,6 +35,8 @@ static ngx_int_t ngx_http_hyperspot_docs_load(ngx_conf_t *cf,
 static ngx_int_t ngx_http_hyperspot_init_process(ngx_cycle_t *cycle);
 static void ngx_http_hyperspot_exit_process(ngx_cycle_t *cycle);
 
+static char *ngx_http_hyperspot_uuid(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_hyperspot_thread_pool(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_hyperspot_database(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -96,6 +98,27 @@ static ngx_command_t  ngx_http_hyperspot_commands[] = {
       ngx_conf_set_flag_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_hyperspot_loc_conf_t, check_responses),
+      NULL },
+
+    { ngx_string("hyperspot_dev_tenant"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_hyperspot_uuid,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_loc_conf_t, dev_tenant),
+      NULL },
+
+    { ngx_string("hyperspot_dev_subject"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_hyperspot_uuid,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_loc_conf_t, dev_subject),
+      NULL },
+
+    { ngx_string("hyperspot_dev_tenant_header"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_loc_conf_t, dev_header),
       NULL },
 
     { ngx_string("hyperspot_thread_pool"),
@@ -410,6 +433,39 @@ ngx_http_hyperspot_exit_process(ngx_cycle_t *cycle)
 
 
 static char *
+ngx_http_hyperspot_uuid(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char       *rv;
+    ngx_str_t  *v;
+
+    rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    v = (ngx_str_t *) ((char *) conf + cmd->offset);
+
+    if (hs_uuid_normalize((char *) v->data, v->len, (char *) v->data)
+        != HS_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" is not a uuid",
+                           v);
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_conf_log_error(NGX_LOG_WARN, cf, 0, "%V: development setting, "
+                       "requests here act as this %s without "
+                       "authentication; never use it in production",
+                       &cmd->name,
+                       cmd->offset == offsetof(ngx_http_hyperspot_loc_conf_t,
+                                               dev_tenant)
+                       ? "tenant" : "subject");
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
 ngx_http_hyperspot_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
@@ -636,6 +692,10 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->openapi, prev->openapi, 1);
     ngx_conf_merge_value(conf->docs, prev->docs, 1);
     ngx_conf_merge_value(conf->check_responses, prev->check_responses, 0);
+    ngx_conf_merge_str_value(conf->dev_tenant, prev->dev_tenant, "");
+    ngx_conf_merge_str_value(conf->dev_subject, prev->dev_subject,
+                             "00000000-0000-0000-0000-000000000001");
+    ngx_conf_merge_str_value(conf->dev_header, prev->dev_header, "");
 
     if (conf->tp == NULL) {
         conf->tp = prev->tp;

@@ -16,6 +16,7 @@
 #include "hs_problem.h"
 #include "hs_router.h"
 #include "hs_api.h"
+#include "hs_secctx.h"
 
 #define HS_REQUEST_ID_MAX  128
 
@@ -27,6 +28,7 @@ struct hs_call_s {
     char               *body;           /* NUL-terminated, may be NULL */
     size_t              body_len;
     char                request_id[HS_REQUEST_ID_MAX + 1];
+    hs_secctx_t         sec;            /* who asks: immutable */
     size_t              nparams;
     char               *param_names[HS_ROUTE_MAX_PARAMS];
     char               *param_values[HS_ROUTE_MAX_PARAMS];
@@ -80,6 +82,15 @@ HS_API void hs_call_execute(hs_call_t *call);
 
 /* Handler side. */
 HS_API const char *hs_call_param(const hs_call_t *call, const char *name);
+/*
+ * The %-decoded value of query parameter name, copied into buf; NULL when
+ * it is absent (or does not fit).
+ */
+HS_API const char *hs_call_query(const hs_call_t *call, const char *name,
+    char *buf, size_t size);
+/* %-decodes s (len bytes, '+' is a space): the length, or -1. */
+HS_API int hs_call_query_decode(const char *s, size_t len, char *out,
+    size_t size);
 HS_API json_t *hs_call_json(const hs_call_t *call);
 /* Sets the response; body is stolen (may be NULL for no body). */
 HS_API hs_rc_t hs_call_reply(hs_call_t *call, int status, json_t *body);

@@ -40,6 +40,7 @@ static hs_rc_t hs_testkit_fail(hs_call_t *call);
 static hs_rc_t hs_testkit_config(hs_call_t *call);
 static hs_rc_t hs_testkit_nothing(hs_call_t *call);
 static hs_rc_t hs_testkit_thing(hs_call_t *call);
+static hs_rc_t hs_testkit_whoami(hs_call_t *call);
 
 
 static const hs_config_field_t  hs_testkit_fields[] = {
@@ -183,6 +184,10 @@ static const hs_route_t  hs_testkit_routes[] = {
       .summary = "A response that breaks its schema",
       .handler = hs_testkit_config, .responses = hs_testkit_wrong_responses,
       .access = "public" },
+    { .method = "GET", .path = "/testkit/v1/whoami",
+      .operation_id = "testkit_whoami", .summary = "The SecurityCtx",
+      .handler = hs_testkit_whoami, .responses = hs_testkit_ok_any,
+      .access = "authenticated" },
     { .method = "GET", .path = "/testkit/v1/config",
       .operation_id = "testkit_config", .summary = "The typed config",
       .handler = hs_testkit_config, .responses = hs_testkit_ok_any,
@@ -255,6 +260,17 @@ hs_testkit_thing(hs_call_t *call)
     __atomic_add_fetch(&tk->things, 1, __ATOMIC_RELAXED);
 
     return hs_call_reply(call, 200, json_incref(hs_call_json(call)));
+}
+
+
+static hs_rc_t
+hs_testkit_whoami(hs_call_t *call)
+{
+    return hs_call_reply(call, 200,
+                         json_pack("{s:s, s:s, s:s}",
+                                   "tenant_id", call->sec.tenant_id,
+                                   "subject_id", call->sec.subject_id,
+                                   "auth_method", call->sec.auth_method));
 }
 
 

@@ -1,0 +1,45 @@
+/*
+ * SecurityCtx: who makes a request, built once per request on the event
+ * loop and immutable afterwards. Every service and every database call
+ * takes it; the tenant-scoped query API (hs_repo.h) adds its tenant to
+ * every statement.
+ */
+
+#ifndef HS_SECCTX_H
+#define HS_SECCTX_H
+
+#include "hs_base.h"
+
+#define HS_UUID_LEN  36
+
+typedef struct {
+    char  tenant_id[HS_UUID_LEN + 1];     /* lower-case uuid */
+    char  subject_id[HS_UUID_LEN + 1];    /* lower-case uuid */
+    char  auth_method[16];                /* "dev", "jwt", "api_key" */
+} hs_secctx_t;
+
+/* 1: s (len bytes) is a uuid 8-4-4-4-12 of hex digits (any case). */
+HS_API int hs_uuid_valid(const char *s, size_t len);
+
+/* Copies a valid uuid in lower case into out (HS_UUID_LEN + 1 bytes). */
+HS_API hs_rc_t hs_uuid_normalize(const char *s, size_t len, char *out);
+
+/* A new time-ordered UUID (RFC 9562 version 7), lower case. */
+HS_API void hs_uuid_v7(char *out);
+
+/* The current time as RFC 3339 UTC with milliseconds. */
+HS_API void hs_now_rfc3339(char *out, size_t size);
+
+/*
+ * The process-wide key that signs list cursors (HMAC): set once by the
+ * core in the master, so every worker (and every reload) accepts the
+ * cursors of the others; 32 random bytes when never set.
+ */
+HS_API void hs_cursor_key_set(const unsigned char *key, size_t len);
+HS_API const unsigned char *hs_cursor_key(size_t *len);
+
+HS_API hs_rc_t hs_secctx_init(hs_secctx_t *sec, const char *tenant,
+    size_t tenant_len, const char *subject, size_t subject_len,
+    const char *auth_method);
+
+#endif /* HS_SECCTX_H */
