@@ -146,9 +146,12 @@ build_modules() {
     done
 }
 
-# The /docs page's assets, from the npm registry, beside the modules.
+# The /docs page's assets, from the npm registry, beside the modules (and
+# the migrations, where the core looks for them by default).
 docs_assets() {
     local out="$1" tmp
+
+    ln -sfn "$ROOT/migrations" "$out/migrations"
 
     [ -f "$out/docs/web-components.min.js" ] \
         && [ -f "$out/docs/styles.min.css" ] && return 0
@@ -274,11 +277,23 @@ unit_tests() {
     make -s -C "$ROOT/t/unit" -j"$JOBS" BUILD="$BUILD" all
 }
 
+# A throwaway PostgreSQL server for the tests (t/lib/pg.sh), stopped on exit.
+pg_start() {
+    PG_DIR=$(mktemp -d /tmp/hs-pg-XXXXXX)
+    rmdir "$PG_DIR"
+    HS_TEST_PG_URL=$("$ROOT/t/lib/pg.sh" start "$PG_DIR") \
+        || die "cannot start PostgreSQL for the tests"
+    export HS_TEST_PG_URL HS_TEST_PG_DIR="$PG_DIR"
+    trap '"$ROOT/t/lib/pg.sh" stop "$PG_DIR" >/dev/null 2>&1' EXIT
+    say "==> PostgreSQL for the tests: $HS_TEST_PG_URL"
+}
+
 test_all() {
     local rc=0
 
     deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"
     build
+    pg_start
     unit_tests
 
     say "==> unit tests (plain, then AddressSanitizer + UBSan)"
@@ -299,6 +314,7 @@ test_all() {
 }
 
 test_sanitized() {
+    [ -n "${HS_TEST_PG_URL:-}" ] || pg_start
     export HS_REDOCLY HS_HSCTL="$BUILD/bin/hsctl"
     HS_REDOCLY=$(redocly)
     build_sanitized

@@ -30,6 +30,7 @@ struct hs_registry_s {
     size_t            n;
     size_t            cap;
     hs_clienthub_t   *hub;
+    hs_db_t          *db;
     const hs_log_t   *log;
     size_t            initialized;  /* how many ran init */
 };
@@ -168,6 +169,35 @@ hs_registry_destroy(hs_registry_t *reg)
 }
 
 
+void
+hs_registry_set_db(hs_registry_t *reg, hs_db_t *db)
+{
+    size_t  i;
+
+    reg->db = db;
+
+    for (i = 0; i < reg->n; i++) {
+        reg->mods[i]->ctx.db = db;
+    }
+}
+
+
+size_t
+hs_registry_db_modules(const hs_registry_t *reg, const char **names,
+    size_t max)
+{
+    size_t  i, n;
+
+    for (i = 0, n = 0; i < reg->n && n < max; i++) {
+        if (reg->mods[i]->ctx.desc->capabilities & HS_CAP_DB) {
+            names[n++] = reg->mods[i]->ctx.desc->name;
+        }
+    }
+
+    return n;
+}
+
+
 hs_rc_t
 hs_registry_add(hs_registry_t *reg, const hs_module_desc_t *desc,
     const char *origin, hs_error_t *err)
@@ -285,6 +315,7 @@ hs_registry_add(hs_registry_t *reg, const hs_module_desc_t *desc,
     m->ctx.desc = desc;
     m->ctx.config = m->config;
     m->ctx.hub = reg->hub;
+    m->ctx.db = reg->db;
     m->ctx.log = reg->log;
     m->ctx.err = &m->err;
     m->ctx.state = HS_MODULE_REGISTERED;

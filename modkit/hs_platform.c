@@ -99,6 +99,8 @@ hs_platform_build(hs_platform_t *pf, const hs_platform_conf_t *conf,
         }
     }
 
+    hs_registry_set_db(pf->registry, conf->db);
+
     rc = hs_registry_order(pf->registry, err);
     if (rc != HS_OK) {
         goto failed;

@@ -18,6 +18,14 @@ typedef struct {
     ngx_str_t             database;       /* hyperspot_database */
     hs_dburl_t            dburl;
     ngx_str_t             docs_assets;    /* hyperspot_docs_assets */
+    ngx_str_t             migrations;     /* hyperspot_migrations */
+    ngx_msec_t            busy_timeout;   /* hyperspot_database_busy_timeout */
+    ngx_msec_t            connect_timeout; /* ..._connect_timeout */
+    hs_db_t              *db;
+    ngx_event_t           migrate_ev;     /* per worker: retries */
+    ngx_uint_t            db_ready;       /* per worker: migrated */
+    ngx_uint_t            migrate_logged;
+    char                  migrate_err[256]; /* the last failure logged */
     hs_registry_t        *registry;
     hs_api_t             *api;            /* router, validator, OpenAPI */
     hs_log_t              log;            /* modkit -> ngx_cycle->log */

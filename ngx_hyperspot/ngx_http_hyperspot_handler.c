@@ -220,6 +220,7 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
     ngx_int_t                        nrc;
     ngx_table_elt_t                 *allow, *h;
     const hs_api_op_t               *op;
+    hs_module_ctx_t                 *mctx;
     ngx_http_hyperspot_ctx_t        *ctx;
     ngx_http_hyperspot_main_conf_t  *hmcf;
 
@@ -295,6 +296,22 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
         return ngx_http_hyperspot_problem(r, HS_PROBLEM_UNAUTHORIZED,
                                           "this operation requires an "
                                           "authenticated tenant");
+    }
+
+    mctx = hs_registry_find(hmcf->registry, ctx->match.module);
+
+    if (mctx != NULL && (mctx->desc->capabilities & HS_CAP_DB)
+        && !hmcf->db_ready)
+    {
+        nrc = ngx_http_discard_request_body(r);
+        if (nrc != NGX_OK) {
+            return nrc;
+        }
+
+        return ngx_http_hyperspot_problem(r, HS_PROBLEM_SERVICE_UNAVAILABLE,
+                                          "the database is not ready "
+                                          "(migrations pending); retry "
+                                          "later");
     }
 
     if (ctx->match.route->flags & HS_ROUTE_EVENT_LOOP) {

@@ -33,6 +33,9 @@ static hs_rc_t ngx_http_hyperspot_builtins(hs_api_t *api, void *data,
 static ngx_int_t ngx_http_hyperspot_docs_load(ngx_conf_t *cf,
     ngx_http_hyperspot_main_conf_t *hmcf);
 static ngx_int_t ngx_http_hyperspot_init_process(ngx_cycle_t *cycle);
+static void ngx_http_hyperspot_migrate(ngx_event_t *ev);
+static ngx_int_t ngx_http_hyperspot_db_create(ngx_conf_t *cf,
+    ngx_http_hyperspot_main_conf_t *hmcf);
 static void ngx_http_hyperspot_exit_process(ngx_cycle_t *cycle);
 
 static char *ngx_http_hyperspot_uuid(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -119,6 +122,27 @@ static ngx_command_t  ngx_http_hyperspot_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_hyperspot_loc_conf_t, dev_header),
+      NULL },
+
+    { ngx_string("hyperspot_migrations"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, migrations),
+      NULL },
+
+    { ngx_string("hyperspot_database_busy_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, busy_timeout),
+      NULL },
+
+    { ngx_string("hyperspot_database_connect_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, connect_timeout),
       NULL },
 
     { ngx_string("hyperspot_thread_pool"),
@@ -235,7 +259,10 @@ ngx_http_hyperspot_cleanup(void *data)
 
     hs_registry_destroy(hmcf->registry);
     hs_api_destroy(hmcf->api);
+    hs_db_destroy(hmcf->db);
     hs_dburl_release(&hmcf->dburl);
+
+    hmcf->db = NULL;
 
     hmcf->registry = NULL;
     hmcf->api = NULL;
@@ -413,6 +440,140 @@ ngx_http_hyperspot_init_process(ngx_cycle_t *cycle)
         ngx_log_error(NGX_LOG_ERR, cycle->log, 0, "hyperspot: %s", err.msg);
     }
 
+    /* migrations, before this worker serves traffic */
+    hmcf->db_ready = hmcf->db == NULL;
+
+    if (hmcf->db != NULL) {
+        hmcf->migrate_ev.handler = ngx_http_hyperspot_migrate;
+        hmcf->migrate_ev.data = hmcf;
+        hmcf->migrate_ev.log = cycle->log;
+        hmcf->migrate_ev.cancelable = 1;
+
+        ngx_http_hyperspot_migrate(&hmcf->migrate_ev);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Applies pending migrations of the database modules (blocking: it runs
+ * in init_process, before the worker accepts connections, and then from
+ * a timer until it succeeds). Until then their operations answer 503.
+ */
+static void
+ngx_http_hyperspot_migrate(ngx_event_t *ev)
+{
+    size_t                           n;
+    hs_rc_t                          rc;
+    hs_error_t                       err;
+    const char                      *names[64];
+    ngx_http_hyperspot_main_conf_t  *hmcf = ev->data;
+
+    n = hs_registry_db_modules(hmcf->registry, names, 64);
+
+    rc = hs_migrate_run(hmcf->db, (char *) hmcf->migrations.data, names, n,
+                        &hmcf->log, &err);
+
+    if (rc == HS_OK) {
+        if (!hmcf->db_ready && hmcf->migrate_logged) {
+            ngx_log_error(NGX_LOG_NOTICE, ev->log, 0,
+                          "hyperspot: database ready (%s)",
+                          hs_db_url(hmcf->db));
+        }
+
+        hmcf->db_ready = 1;
+        hmcf->migrate_logged = 0;
+        return;
+    }
+
+    /* log each distinct failure once; retry soon while the database is
+       busy or away, less often when a migration itself fails */
+    if (!hmcf->migrate_logged
+        || ngx_strcmp(hmcf->migrate_err, err.msg) != 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, ev->log, 0,
+                      "hyperspot: migrations: %s; database operations "
+                      "answer 503 until they succeed", err.msg);
+        ngx_cpystrn((u_char *) hmcf->migrate_err, (u_char *) err.msg,
+                    sizeof(hmcf->migrate_err));
+        hmcf->migrate_logged = 1;
+    }
+
+    if (!ngx_exiting && !ngx_terminate && !ngx_quit) {
+        ngx_add_timer(ev, rc == HS_EAGAIN ? 500 : 5000);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_hyperspot_db_create(ngx_conf_t *cf,
+    ngx_http_hyperspot_main_conf_t *hmcf)
+{
+    u_char           *p, *dir;
+    Dl_info           dl;
+    hs_error_t        err;
+    hs_db_options_t   opt = HS_DB_OPTIONS_DEFAULT;
+
+    if (hmcf->database.len == 0) {
+        return NGX_OK;
+    }
+
+    if (hmcf->busy_timeout != NGX_CONF_UNSET_MSEC) {
+        opt.busy_timeout_ms = (int) hmcf->busy_timeout;
+    }
+
+    if (hmcf->connect_timeout != NGX_CONF_UNSET_MSEC) {
+        opt.connect_timeout_s = (int) ((hmcf->connect_timeout + 999) / 1000);
+    }
+
+    hmcf->db = hs_db_create(&hmcf->dburl, &opt, &err);
+    if (hmcf->db == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "hyperspot_database: %s",
+                      err.msg);
+        return NGX_ERROR;
+    }
+
+    if (hmcf->migrations.len) {
+        if (ngx_conf_full_name(cf->cycle, &hmcf->migrations, 1) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        p = ngx_pnalloc(cf->pool, hmcf->migrations.len + 1);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_cpystrn(p, hmcf->migrations.data, hmcf->migrations.len + 1);
+        hmcf->migrations.data = p;
+        return NGX_OK;
+    }
+
+    /* default: "migrations" beside this module's .so */
+    if (dladdr((void *) ngx_http_hyperspot_db_create, &dl) == 0
+        || dl.dli_fname == NULL)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "hyperspot: set "
+                      "hyperspot_migrations");
+        return NGX_ERROR;
+    }
+
+    dir = ngx_pnalloc(cf->pool, ngx_strlen(dl.dli_fname)
+                                + sizeof("/migrations"));
+    if (dir == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpystrn(dir, (u_char *) dl.dli_fname,
+                    ngx_strlen(dl.dli_fname) + 1);
+    while (p > dir && p[-1] != '/') {
+        p--;
+    }
+    ngx_cpystrn(p, (u_char *) "migrations", sizeof("migrations"));
+
+    hmcf->migrations.data = dir;
+    hmcf->migrations.len = ngx_strlen(dir);
+
     return NGX_OK;
 }
 
@@ -429,6 +590,10 @@ ngx_http_hyperspot_exit_process(ngx_cycle_t *cycle)
     }
 
     hs_registry_stop(hmcf->registry);
+
+    if (hmcf->migrate_ev.timer_set) {
+        ngx_del_timer(&hmcf->migrate_ev);
+    }
 }
 
 
@@ -561,6 +726,7 @@ static ngx_int_t
 ngx_http_hyperspot_postconfiguration(ngx_conf_t *cf)
 {
     u_char                           *path;
+    size_t                            keylen;
     hs_error_t                        err;
     hs_platform_t                     pf;
     ngx_pool_cleanup_t               *cln;
@@ -599,7 +765,18 @@ ngx_http_hyperspot_postconfiguration(ngx_conf_t *cf)
         pc.yaml_path = (char *) path;
     }
 
+    if (ngx_http_hyperspot_db_create(cf, hmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    pc.db = hmcf->db;
+
+    /* one cursor key for every worker of this master, across reloads */
+    (void) hs_cursor_key(&keylen);
+
     if (hs_platform_build(&pf, &pc, &err) != HS_OK) {
+        hs_db_destroy(hmcf->db);
+        hmcf->db = NULL;
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s%s",
                       ngx_strstr(err.msg, "cannot open") ? "hyperspot_config: "
                                                          : "", err.msg);
@@ -640,6 +817,9 @@ ngx_http_hyperspot_create_main_conf(ngx_conf_t *cf)
     if (hmcf == NULL) {
         return NULL;
     }
+
+    hmcf->busy_timeout = NGX_CONF_UNSET_MSEC;
+    hmcf->connect_timeout = NGX_CONF_UNSET_MSEC;
 
     /*
      * set by ngx_pcalloc():

@@ -14,5 +14,11 @@
 #include "hs_module.h"
 #include "hs_platform.h"
 #include "hs_dburl.h"
+#include "hs_dbvalue.h"
+#include "hs_db.h"
+#include "hs_migrate.h"
+#include "hs_secctx.h"
+#include "hs_odata.h"
+#include "hs_repo.h"
 
 #endif /* HS_MODKIT_H */

@@ -24,7 +24,7 @@
 #include "hs_api.h"
 
 /* Bumped when hs_module_desc_t or hs_module_ctx_t change layout. */
-#define HS_MODULE_ABI  2
+#define HS_MODULE_ABI  3
 
 #define HS_MODULE_MAX_DEPS  16
 
@@ -46,6 +46,7 @@ typedef enum {
 
 typedef struct hs_module_ctx_s   hs_module_ctx_t;
 typedef struct hs_registry_s     hs_registry_t;
+typedef struct hs_db_s           hs_db_t;
 
 typedef struct {
     uint32_t                  abi;           /* HS_MODULE_ABI */
@@ -70,12 +71,18 @@ struct hs_module_ctx_s {
     const void              *config;     /* the typed config struct */
     void                    *data;       /* the module's own state */
     hs_clienthub_t          *hub;
+    hs_db_t                 *db;         /* the cycle's database, or NULL */
     const hs_log_t          *log;
     hs_error_t              *err;        /* init/rest/start failure text */
     hs_module_state_t        state;
 };
 
 HS_API hs_registry_t *hs_registry_create(const hs_log_t *log);
+/* The database every module's ctx->db points at (may be NULL). */
+HS_API void hs_registry_set_db(hs_registry_t *reg, hs_db_t *db);
+/* The names of the modules with HS_CAP_DB, in dependency order. */
+HS_API size_t hs_registry_db_modules(const hs_registry_t *reg,
+    const char **names, size_t max);
 /* Runs fini of initialized modules (reverse order), then frees. */
 HS_API void hs_registry_destroy(hs_registry_t *reg);
 

@@ -32,6 +32,7 @@ typedef struct {
     hs_builtins_pt                  builtins;   /* NULL: declarations only */
     void                           *builtins_data;
     const hs_log_t                 *log;
+    hs_db_t                        *db;         /* NULL: no database */
 } hs_platform_conf_t;
 
 /*

@@ -1,0 +1,556 @@
+/*
+ * The database layer, SQLite driver: one sqlite3 handle per connection
+ * (SQLITE_OPEN_NOMUTEX: used by one thread), WAL, foreign keys, results
+ * copied out of the statement.
+ */
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sqlite3.h>
+
+#define HS_DB_DRIVER
+#include "hs_db.h"
+
+
+typedef struct {
+    hs_dbv_t  *cells;
+    size_t     ncells;
+    size_t     cap;
+    char      *text;
+    size_t     tlen;
+    size_t     tcap;
+} hs__db_sqlite_buf_t;
+
+
+static hs_rc_t hs__db_sqlite_rc(int code);
+static hs_rc_t hs__db_sqlite_error(sqlite3 *h, int code, const char *what,
+    hs_error_t *err);
+static hs_rc_t hs__db_sqlite_bind(sqlite3_stmt *stmt, const hs_dbv_t *params,
+    size_t n, hs_error_t *err);
+static hs_rc_t hs__db_sqlite_row(sqlite3_stmt *stmt, hs__db_sqlite_buf_t *b,
+    const unsigned char *is_bool, size_t cols);
+static hs_rc_t hs__db_sqlite_res_new(sqlite3_stmt *stmt, hs_db_res_t **res,
+    unsigned char **is_bool);
+
+
+/* Maps an (extended) SQLite result code to hs_rc_t. */
+static hs_rc_t
+hs__db_sqlite_rc(int code)
+{
+    switch (code) {
+
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return HS_EEXIST;
+
+    case SQLITE_NOMEM:
+        return HS_ENOMEM;
+    }
+
+    switch (code & 0xff) {
+
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return HS_EAGAIN;
+    }
+
+    return HS_ERROR;
+}
+
+
+static hs_rc_t
+hs__db_sqlite_error(sqlite3 *h, int code, const char *what, hs_error_t *err)
+{
+    hs_error_set(err, "sqlite: %s: %s", what,
+                 h ? sqlite3_errmsg(h) : sqlite3_errstr(code));
+
+    return hs__db_sqlite_rc(code);
+}
+
+
+hs_rc_t
+hs__db_sqlite_open(hs_db_t *db, hs_db_conn_t *c, hs_error_t *err)
+{
+    int       code;
+    char      sql[256];
+    char     *msg;
+    hs_rc_t   rc;
+    sqlite3  *h;
+
+    h = NULL;
+
+    code = sqlite3_open_v2(db->path, &h,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                           | SQLITE_OPEN_NOMUTEX, NULL);
+    if (code != SQLITE_OK) {
+        hs_error_set(err, "sqlite: cannot open \"%s\": %s", db->path,
+                     h ? sqlite3_errmsg(h) : sqlite3_errstr(code));
+        sqlite3_close(h);
+        return hs__db_sqlite_rc(code);
+    }
+
+    sqlite3_extended_result_codes(h, 1);
+
+    /* busy_timeout first: switching to WAL may wait for other openers */
+
+    snprintf(sql, sizeof(sql),
+             "PRAGMA busy_timeout = %d;"
+             "PRAGMA journal_mode = WAL;"
+             "PRAGMA foreign_keys = ON;"
+             "PRAGMA synchronous = NORMAL;",
+             db->opt.busy_timeout_ms);
+
+    msg = NULL;
+
+    code = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    if (code != SQLITE_OK) {
+        hs_error_set(err, "sqlite: setting up \"%s\": %s", db->path,
+                     msg ? msg : sqlite3_errstr(code));
+        rc = hs__db_sqlite_rc(sqlite3_extended_errcode(h));
+        sqlite3_free(msg);
+        sqlite3_close(h);
+        return rc == HS_OK ? HS_ERROR : rc;
+    }
+
+    c->handle = h;
+
+    return HS_OK;
+}
+
+
+void
+hs__db_sqlite_close(hs_db_conn_t *c)
+{
+    /* every statement is finalized by now */
+    sqlite3_close(c->handle);
+    c->handle = NULL;
+}
+
+
+hs_rc_t
+hs__db_sqlite_prepare(hs_db_conn_t *c, hs_db_stmt_t *st, hs_error_t *err)
+{
+    int            code, i, n;
+    char           name[16];
+    const char    *tail;
+    sqlite3       *h;
+    sqlite3_stmt  *stmt, *more;
+
+    h = c->handle;
+    stmt = NULL;
+
+    code = sqlite3_prepare_v3(h, st->sql, -1, SQLITE_PREPARE_PERSISTENT,
+                              &stmt, &tail);
+    if (code != SQLITE_OK) {
+        return hs__db_sqlite_error(h, sqlite3_extended_errcode(h),
+                                   "prepare", err);
+    }
+
+    if (stmt == NULL) {
+        hs_error_set(err, "sqlite: prepare: no statement in \"%s\"",
+                     st->sql);
+        return HS_EINVAL;
+    }
+
+    /* one statement only: what follows may be blanks and comments */
+
+    more = NULL;
+
+    if (tail != NULL && *tail != '\0') {
+        code = sqlite3_prepare_v2(h, tail, -1, &more, NULL);
+        sqlite3_finalize(more);
+
+        if (code != SQLITE_OK || more != NULL) {
+            sqlite3_finalize(stmt);
+            hs_error_set(err, "sqlite: prepare: more than one statement in "
+                         "\"%s\"", st->sql);
+            return HS_EINVAL;
+        }
+    }
+
+    /* $1..$n, each of them used */
+
+    n = sqlite3_bind_parameter_count(stmt);
+
+    for (i = 1; i <= n; i++) {
+        snprintf(name, sizeof(name), "$%d", i);
+
+        if (sqlite3_bind_parameter_index(stmt, name) == 0) {
+            sqlite3_finalize(stmt);
+            hs_error_set(err, "sqlite: prepare: parameters must be $1..$%d "
+                         "(each used): \"%s\"", n, st->sql);
+            return HS_EINVAL;
+        }
+    }
+
+    st->nparams = n;
+    st->stmt = stmt;
+
+    return HS_OK;
+}
+
+
+void
+hs__db_sqlite_unprepare(hs_db_conn_t *c, hs_db_stmt_t *st)
+{
+    sqlite3_finalize(st->stmt);
+    st->stmt = NULL;
+}
+
+
+static hs_rc_t
+hs__db_sqlite_bind(sqlite3_stmt *stmt, const hs_dbv_t *params, size_t n,
+    hs_error_t *err)
+{
+    int          code, idx;
+    char         name[24];
+    size_t       i;
+    const char  *s;
+
+    for (i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "$%zu", i + 1);
+        idx = sqlite3_bind_parameter_index(stmt, name);
+
+        switch (params[i].type) {
+
+        case HS_DBV_NULL:
+            code = sqlite3_bind_null(stmt, idx);
+            break;
+
+        case HS_DBV_INT:
+            code = sqlite3_bind_int64(stmt, idx, params[i].i);
+            break;
+
+        case HS_DBV_BOOL:
+            code = sqlite3_bind_int64(stmt, idx, params[i].i != 0);
+            break;
+
+        case HS_DBV_REAL:
+            code = sqlite3_bind_double(stmt, idx, params[i].d);
+            break;
+
+        case HS_DBV_TEXT:
+            /* a NULL pointer would bind SQL NULL */
+            s = params[i].s ? params[i].s : "";
+            code = sqlite3_bind_text64(stmt, idx, s, params[i].len,
+                                       SQLITE_STATIC, SQLITE_UTF8);
+            break;
+
+        default:
+            hs_error_set(err, "sqlite: parameter $%zu: unknown type %d",
+                         i + 1, (int) params[i].type);
+            return HS_EINVAL;
+        }
+
+        if (code != SQLITE_OK) {
+            hs_error_set(err, "sqlite: binding $%zu: %s", i + 1,
+                         sqlite3_errstr(code));
+            return hs__db_sqlite_rc(code) == HS_ENOMEM ? HS_ENOMEM
+                                                       : HS_EINVAL;
+        }
+    }
+
+    return HS_OK;
+}
+
+
+static hs_rc_t
+hs__db_sqlite_res_new(sqlite3_stmt *stmt, hs_db_res_t **res,
+    unsigned char **is_bool)
+{
+    int           i, cols;
+    const char   *name, *decl;
+    hs_db_res_t  *r;
+
+    *is_bool = NULL;
+
+    r = hs_calloc(1, sizeof(hs_db_res_t));
+    if (r == NULL) {
+        return HS_ENOMEM;
+    }
+
+    r->kind = HS_DB_SQLITE;
+    cols = sqlite3_column_count(stmt);
+    r->cols = cols;
+
+    *res = r;
+
+    if (cols == 0) {
+        return HS_OK;
+    }
+
+    r->names = hs_calloc(cols, sizeof(char *));
+    *is_bool = hs_calloc(cols, 1);
+    if (r->names == NULL || *is_bool == NULL) {
+        return HS_ENOMEM;
+    }
+
+    for (i = 0; i < cols; i++) {
+        name = sqlite3_column_name(stmt, i);
+        r->names[i] = hs_strdup(name ? name : "");
+        if (r->names[i] == NULL) {
+            return HS_ENOMEM;
+        }
+
+        decl = sqlite3_column_decltype(stmt, i);
+        (*is_bool)[i] = (decl != NULL
+                         && (strcasecmp(decl, "BOOL") == 0
+                             || strcasecmp(decl, "BOOLEAN") == 0));
+    }
+
+    return HS_OK;
+}
+
+
+/* Appends the current row; text offsets are fixed up at the end. */
+static hs_rc_t
+hs__db_sqlite_row(sqlite3_stmt *stmt, hs__db_sqlite_buf_t *b,
+    const unsigned char *is_bool, size_t cols)
+{
+    int          i;
+    void        *p;
+    size_t       need, cap, len;
+    hs_dbv_t    *v;
+    const void  *bytes;
+
+    if (b->ncells + cols > b->cap) {
+        cap = b->cap ? b->cap * 2 : 16 * cols;
+        while (cap < b->ncells + cols) {
+            cap *= 2;
+        }
+
+        p = hs_realloc(b->cells, cap * sizeof(hs_dbv_t));
+        if (p == NULL) {
+            return HS_ENOMEM;
+        }
+
+        b->cells = p;
+        b->cap = cap;
+    }
+
+    for (i = 0; i < (int) cols; i++) {
+        v = &b->cells[b->ncells++];
+        *v = hs_dbv_null();
+
+        switch (sqlite3_column_type(stmt, i)) {
+
+        case SQLITE_INTEGER:
+            v->type = is_bool[i] ? HS_DBV_BOOL : HS_DBV_INT;
+            v->i = sqlite3_column_int64(stmt, i);
+            if (is_bool[i]) {
+                v->i = (v->i != 0);
+            }
+            break;
+
+        case SQLITE_FLOAT:
+            v->type = HS_DBV_REAL;
+            v->d = sqlite3_column_double(stmt, i);
+            break;
+
+        case SQLITE_TEXT:
+        case SQLITE_BLOB:
+            if (sqlite3_column_type(stmt, i) == SQLITE_TEXT) {
+                bytes = sqlite3_column_text(stmt, i);
+            } else {
+                bytes = sqlite3_column_blob(stmt, i);
+            }
+
+            len = sqlite3_column_bytes(stmt, i);
+
+            need = b->tlen + len + 1;
+            if (need > b->tcap) {
+                cap = b->tcap ? b->tcap * 2 : 256;
+                while (cap < need) {
+                    cap *= 2;
+                }
+
+                p = hs_realloc(b->text, cap);
+                if (p == NULL) {
+                    return HS_ENOMEM;
+                }
+
+                b->text = p;
+                b->tcap = cap;
+            }
+
+            if (len > 0) {
+                memcpy(b->text + b->tlen, bytes, len);
+            }
+
+            b->text[b->tlen + len] = '\0';
+
+            v->type = HS_DBV_TEXT;
+            v->i = (int64_t) b->tlen;        /* an offset for now */
+            v->len = len;
+            b->tlen = need;
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    return HS_OK;
+}
+
+
+hs_rc_t
+hs__db_sqlite_exec(hs_db_conn_t *c, hs_db_stmt_t *st, const hs_dbv_t *params,
+    size_t n, hs_db_res_t **res, hs_error_t *err)
+{
+    int                   code;
+    size_t                i;
+    hs_rc_t               rc;
+    sqlite3              *h;
+    sqlite3_int64         total;
+    hs_db_res_t          *r;
+    sqlite3_stmt         *stmt;
+    unsigned char        *is_bool;
+    hs__db_sqlite_buf_t   b;
+
+    h = c->handle;
+    stmt = st->stmt;
+    r = NULL;
+    is_bool = NULL;
+    memset(&b, 0, sizeof(b));
+
+    rc = hs__db_sqlite_bind(stmt, params, n, err);
+    if (rc != HS_OK) {
+        goto done;
+    }
+
+    if (res != NULL) {
+        rc = hs__db_sqlite_res_new(stmt, &r, &is_bool);
+        if (rc != HS_OK) {
+            hs_error_set(err, "sqlite: out of memory");
+            goto done;
+        }
+    }
+
+    total = sqlite3_total_changes64(h);
+
+    for ( ;; ) {
+        code = sqlite3_step(stmt);
+
+        if (code == SQLITE_ROW) {
+            if (r == NULL || r->cols == 0) {
+                continue;
+            }
+
+            rc = hs__db_sqlite_row(stmt, &b, is_bool, r->cols);
+            if (rc != HS_OK) {
+                hs_error_set(err, "sqlite: out of memory");
+                goto done;
+            }
+
+            r->rows++;
+            continue;
+        }
+
+        if (code == SQLITE_DONE) {
+            break;
+        }
+
+        rc = hs__db_sqlite_error(h, code, "exec", err);
+        goto done;
+    }
+
+    if (r != NULL) {
+        /* only INSERT/UPDATE/DELETE change the total */
+        r->affected = (sqlite3_total_changes64(h) != total)
+                      ? sqlite3_changes64(h) : 0;
+
+        for (i = 0; i < b.ncells; i++) {
+            if (b.cells[i].type == HS_DBV_TEXT) {
+                b.cells[i].s = b.text + b.cells[i].i;
+                b.cells[i].i = 0;
+            }
+        }
+
+        r->cells = b.cells;
+        r->text = b.text;
+        b.cells = NULL;
+        b.text = NULL;
+
+        *res = r;
+        r = NULL;
+    }
+
+    rc = HS_OK;
+
+done:
+
+    /* releases the read snapshot and the caller's text */
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+
+    hs_free(is_bool);
+    hs_free(b.cells);
+    hs_free(b.text);
+    hs_db_res_free(r);
+
+    return rc;
+}
+
+
+hs_rc_t
+hs__db_sqlite_script(hs_db_conn_t *c, const char *sql, hs_error_t *err)
+{
+    int       code;
+    char     *msg;
+    hs_rc_t   rc;
+    sqlite3  *h;
+
+    h = c->handle;
+    msg = NULL;
+
+    code = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    if (code == SQLITE_OK) {
+        return HS_OK;
+    }
+
+    hs_error_set(err, "sqlite: %s", msg ? msg : sqlite3_errstr(code));
+    sqlite3_free(msg);
+
+    rc = hs__db_sqlite_rc(sqlite3_extended_errcode(h));
+
+    return rc == HS_OK ? HS_ERROR : rc;
+}
+
+
+int
+hs__db_sqlite_in_txn(hs_db_conn_t *c)
+{
+    return !sqlite3_get_autocommit(c->handle);
+}
+
+
+hs_rc_t
+hs__db_sqlite_get(const hs_db_res_t *r, size_t row, size_t col,
+    hs_dbv_t *out)
+{
+    *out = r->cells[row * r->cols + col];
+
+    return HS_OK;
+}
+
+
+void
+hs__db_sqlite_res_free(hs_db_res_t *r)
+{
+    size_t  i;
+
+    if (r->names != NULL) {
+        for (i = 0; i < r->cols; i++) {
+            hs_free(r->names[i]);
+        }
+    }
+
+    hs_free(r->names);
+    hs_free(r->cells);
+    hs_free(r->text);
+}

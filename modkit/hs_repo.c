@@ -1,0 +1,782 @@
+/*
+ * The tenant-scoped query API. SQL is built here from the trusted table
+ * declaration (table and column names come from module code, never from
+ * requests); every value is a bound parameter, $1 is always the tenant.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hs_repo.h"
+
+#define HS__REPO_MAX_FIELDS  64
+
+typedef struct {
+    char    *s;
+    size_t   len;
+    size_t   cap;
+    int      failed;
+} hs__sb_t;
+
+typedef struct {
+    hs_dbv_t   v[HS__REPO_MAX_FIELDS + 8];
+    size_t     n;
+    char       texts[HS__REPO_MAX_FIELDS + 8][HS_UUID_LEN + 1];
+} hs__params_t;
+
+
+static void
+hs__sb_add(hs__sb_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+hs__sb_add(hs__sb_t *b, const char *fmt, ...)
+{
+    int      n;
+    char    *p;
+    size_t   cap;
+    va_list  ap;
+
+    if (b->failed) {
+        return;
+    }
+
+    for ( ;; ) {
+        va_start(ap, fmt);
+        n = vsnprintf(b->s ? b->s + b->len : NULL,
+                      b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+
+        if (n < 0) {
+            b->failed = 1;
+            return;
+        }
+
+        if (b->s != NULL && b->len + (size_t) n < b->cap) {
+            b->len += n;
+            return;
+        }
+
+        cap = (b->cap ? b->cap * 2 : 256) + (size_t) n;
+        p = hs_realloc(b->s, cap);
+        if (p == NULL) {
+            b->failed = 1;
+            return;
+        }
+
+        b->s = p;
+        b->cap = cap;
+    }
+}
+
+
+static int
+hs__managed(const char *name)
+{
+    return strcmp(name, "id") == 0 || strcmp(name, "tenant_id") == 0
+           || strcmp(name, "created_at") == 0
+           || strcmp(name, "updated_at") == 0;
+}
+
+
+static const hs_od_field_t *
+hs__field(const hs_repo_table_t *t, const char *name)
+{
+    const hs_od_field_t  *f;
+
+    for (f = t->fields; f->name; f++) {
+        if (strcmp(f->name, name) == 0) {
+            return f;
+        }
+    }
+
+    return NULL;
+}
+
+
+/* The select list: every declared column. */
+static void
+hs__columns(hs__sb_t *b, const hs_repo_table_t *t)
+{
+    const hs_od_field_t  *f;
+
+    for (f = t->fields; f->name; f++) {
+        hs__sb_add(b, "%s%s", f == t->fields ? "" : ", ", f->column);
+    }
+}
+
+
+/* A JSON value as a parameter of the field's type. */
+static hs_rc_t
+hs__bind(hs__params_t *p, const hs_od_field_t *f, const json_t *v,
+    hs_error_t *err)
+{
+    hs_dbv_t  *d;
+
+    d = &p->v[p->n];
+
+    if (v == NULL || json_is_null(v)) {
+        *d = hs_dbv_null();
+        p->n++;
+        return HS_OK;
+    }
+
+    switch (f->type) {
+
+    case HS_OD_INT:
+        if (!json_is_integer(v)) {
+            goto mismatch;
+        }
+        *d = hs_dbv_int(json_integer_value(v));
+        break;
+
+    case HS_OD_NUMBER:
+        if (!json_is_number(v)) {
+            goto mismatch;
+        }
+        *d = hs_dbv_real(json_number_value(v));
+        break;
+
+    case HS_OD_BOOL:
+        if (!json_is_boolean(v)) {
+            goto mismatch;
+        }
+        *d = hs_dbv_bool(json_is_true(v));
+        break;
+
+    case HS_OD_UUID:
+        if (!json_is_string(v)
+            || hs_uuid_normalize(json_string_value(v), json_string_length(v),
+                                 p->texts[p->n]) != HS_OK)
+        {
+            goto mismatch;
+        }
+        *d = hs_dbv_text(p->texts[p->n], HS_UUID_LEN);
+        break;
+
+    default:
+        if (!json_is_string(v)) {
+            goto mismatch;
+        }
+        *d = hs_dbv_text(json_string_value(v), json_string_length(v));
+        break;
+    }
+
+    p->n++;
+
+    return HS_OK;
+
+mismatch:
+
+    hs_error_set(err, "%s: value of the wrong type", f->name);
+    return HS_EINVAL;
+}
+
+
+static void
+hs__bind_text(hs__params_t *p, const char *s)
+{
+    p->v[p->n++] = hs_dbv_text(s, strlen(s));
+}
+
+
+/* Row r of a result as a JSON object of the declared fields. */
+static json_t *
+hs__row(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r)
+{
+    size_t                i;
+    json_t               *o, *j;
+    hs_dbv_t              v;
+    const hs_od_field_t  *f;
+
+    o = json_object();
+    if (o == NULL) {
+        return NULL;
+    }
+
+    for (i = 0, f = t->fields; f->name; f++, i++) {
+        if (hs_db_res_get(res, r, i, &v) != HS_OK) {
+            json_decref(o);
+            return NULL;
+        }
+
+        switch (v.type) {
+        case HS_DBV_NULL:
+            j = json_null();
+            break;
+        case HS_DBV_INT:
+            j = f->type == HS_OD_BOOL ? json_boolean(v.i)
+                : f->type == HS_OD_NUMBER ? json_real((double) v.i)
+                : json_integer(v.i);
+            break;
+        case HS_DBV_REAL:
+            j = json_real(v.d);
+            break;
+        case HS_DBV_BOOL:
+            j = json_boolean(v.i);
+            break;
+        default:
+            j = json_stringn(v.s, v.len);
+            break;
+        }
+
+        if (j == NULL || json_object_set_new(o, f->name, j) != 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+
+    return o;
+}
+
+
+/* Keeps only the selected fields of a row (consumes row). */
+static json_t *
+hs__select(json_t *row, const char *const *sel, size_t nsel)
+{
+    size_t   i;
+    json_t  *out;
+
+    out = json_object();
+
+    for (i = 0; out && i < nsel; i++) {
+        json_object_set(out, sel[i], json_object_get(row, sel[i]));
+    }
+
+    json_decref(row);
+
+    return out;
+}
+
+
+static hs_rc_t
+hs__run(hs_db_t *db, hs__sb_t *b, const hs__params_t *p, hs_db_res_t **res,
+    hs_error_t *err)
+{
+    hs_rc_t        rc;
+    hs_db_conn_t  *c;
+
+    if (b->failed) {
+        hs_error_set(err, "out of memory");
+        return HS_ENOMEM;
+    }
+
+    rc = hs_db_conn_get(db, &c, err);
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    return hs_db_exec(c, b->s, p->v, p->n, res, err);
+}
+
+
+/* One row or HS_ENOTFOUND. */
+static hs_rc_t
+hs__one(const hs_repo_table_t *t, hs_db_res_t *res, json_t **row,
+    hs_error_t *err)
+{
+    if (hs_db_res_rows(res) == 0) {
+        hs_db_res_free(res);
+        hs_error_set(err, "no such %s", t->resource);
+        return HS_ENOTFOUND;
+    }
+
+    if (row != NULL) {
+        *row = hs__row(t, res, 0);
+    }
+
+    hs_db_res_free(res);
+
+    return row == NULL || *row != NULL ? HS_OK : HS_ENOMEM;
+}
+
+
+hs_rc_t
+hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    json_t **row, hs_error_t *err)
+{
+    hs_rc_t               rc;
+    hs__sb_t              b;
+    hs__params_t          p;
+    hs_db_res_t          *res;
+    const hs_od_field_t  *f;
+    json_t               *jv;
+
+    f = hs__field(t, field);
+    if (f == NULL || sec == NULL || sec->tenant_id[0] == '\0') {
+        hs_error_set(err, "no field \"%s\" or no tenant", field);
+        return HS_EINVAL;
+    }
+
+    memset(&b, 0, sizeof(b));
+    p.n = 0;
+
+    hs__bind_text(&p, sec->tenant_id);
+
+    jv = json_string(value);
+    rc = jv ? hs__bind(&p, f, jv, err) : HS_ENOMEM;
+    if (rc != HS_OK) {
+        json_decref(jv);
+        /* a malformed id is an id that does not exist */
+        hs_error_set(err, "no such %s", t->resource);
+        return rc == HS_EINVAL ? HS_ENOTFOUND : rc;
+    }
+
+    hs__sb_add(&b, "SELECT ");
+    hs__columns(&b, t);
+    hs__sb_add(&b, " FROM %s WHERE tenant_id = $1 AND %s = $2 LIMIT 1",
+               t->table, f->column);
+
+    rc = hs__run(db, &b, &p, &res, err);
+    json_decref(jv);
+    hs_free(b.s);
+
+    return rc == HS_OK ? hs__one(t, res, row, err) : rc;
+}
+
+
+hs_rc_t
+hs_repo_get(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const char *id, json_t **row, hs_error_t *err)
+{
+    return hs_repo_get_by(db, sec, t, "id", id, row, err);
+}
+
+
+hs_rc_t
+hs_repo_create(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const json_t *values, json_t **row,
+    hs_error_t *err)
+{
+    char                  id[HS_UUID_LEN + 1], now[40];
+    size_t                i;
+    hs_rc_t               rc;
+    hs__sb_t              b, vals;
+    hs__params_t          p;
+    hs_db_res_t          *res;
+    const json_t         *given;
+    const hs_od_field_t  *f;
+
+    if (sec == NULL || sec->tenant_id[0] == '\0') {
+        hs_error_set(err, "no tenant");
+        return HS_EINVAL;
+    }
+
+    given = json_object_get(values, "id");
+    if (given != NULL && !json_is_null(given)) {
+        if (!json_is_string(given)
+            || hs_uuid_normalize(json_string_value(given),
+                                 json_string_length(given), id) != HS_OK)
+        {
+            hs_error_set(err, "id: must be a uuid");
+            return HS_EINVAL;
+        }
+
+    } else {
+        hs_uuid_v7(id);
+    }
+
+    hs_now_rfc3339(now, sizeof(now));
+
+    memset(&b, 0, sizeof(b));
+    memset(&vals, 0, sizeof(vals));
+    p.n = 0;
+
+    hs__bind_text(&p, sec->tenant_id);
+    hs__bind_text(&p, id);
+    hs__bind_text(&p, now);
+
+    hs__sb_add(&b, "INSERT INTO %s (tenant_id, id, created_at, updated_at",
+               t->table);
+    hs__sb_add(&vals, "$1, $2, $3, $3");
+
+    for (i = 0, f = t->fields; f->name; f++, i++) {
+        if (hs__managed(f->name)) {
+            continue;
+        }
+
+        if (p.n == HS__REPO_MAX_FIELDS) {
+            hs_error_set(err, "too many fields");
+            rc = HS_ERROR;
+            goto done;
+        }
+
+        rc = hs__bind(&p, f, json_object_get(values, f->name), err);
+        if (rc != HS_OK) {
+            goto done;
+        }
+
+        hs__sb_add(&b, ", %s", f->column);
+        hs__sb_add(&vals, ", $%zu", p.n);
+    }
+
+    hs__sb_add(&b, ") VALUES (%s) RETURNING ", vals.s ? vals.s : "");
+    hs__columns(&b, t);
+
+    rc = hs__run(db, &b, &p, &res, err);
+    if (rc == HS_OK) {
+        rc = hs__one(t, res, row, err);
+    }
+
+done:
+
+    hs_free(b.s);
+    hs_free(vals.s);
+
+    return rc;
+}
+
+
+hs_rc_t
+hs_repo_update(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, const json_t *changes,
+    json_t **row, hs_error_t *err)
+{
+    char                  nid[HS_UUID_LEN + 1], now[40];
+    hs_rc_t               rc;
+    hs__sb_t              b;
+    hs__params_t          p;
+    hs_db_res_t          *res;
+    const hs_od_field_t  *f;
+
+    if (sec == NULL || sec->tenant_id[0] == '\0') {
+        hs_error_set(err, "no tenant");
+        return HS_EINVAL;
+    }
+
+    if (hs_uuid_normalize(id, strlen(id), nid) != HS_OK) {
+        hs_error_set(err, "no such %s", t->resource);
+        return HS_ENOTFOUND;
+    }
+
+    hs_now_rfc3339(now, sizeof(now));
+
+    memset(&b, 0, sizeof(b));
+    p.n = 0;
+
+    hs__bind_text(&p, sec->tenant_id);
+    hs__bind_text(&p, nid);
+    hs__bind_text(&p, now);
+
+    hs__sb_add(&b, "UPDATE %s SET updated_at = $3", t->table);
+
+    for (f = t->fields; f->name; f++) {
+        if (hs__managed(f->name)
+            || json_object_get(changes, f->name) == NULL)
+        {
+            continue;
+        }
+
+        if (p.n == HS__REPO_MAX_FIELDS) {
+            hs_error_set(err, "too many fields");
+            hs_free(b.s);
+            return HS_ERROR;
+        }
+
+        rc = hs__bind(&p, f, json_object_get(changes, f->name), err);
+        if (rc != HS_OK) {
+            hs_free(b.s);
+            return rc;
+        }
+
+        hs__sb_add(&b, ", %s = $%zu", f->column, p.n);
+    }
+
+    hs__sb_add(&b, " WHERE tenant_id = $1 AND id = $2 RETURNING ");
+    hs__columns(&b, t);
+
+    rc = hs__run(db, &b, &p, &res, err);
+    hs_free(b.s);
+
+    return rc == HS_OK ? hs__one(t, res, row, err) : rc;
+}
+
+
+hs_rc_t
+hs_repo_delete_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    hs_error_t *err)
+{
+    hs_rc_t               rc;
+    json_t               *jv;
+    hs__sb_t              b;
+    hs__params_t          p;
+    hs_db_res_t          *res;
+    const hs_od_field_t  *f;
+
+    f = hs__field(t, field);
+    if (f == NULL || sec == NULL || sec->tenant_id[0] == '\0') {
+        hs_error_set(err, "no field \"%s\" or no tenant", field);
+        return HS_EINVAL;
+    }
+
+    memset(&b, 0, sizeof(b));
+    p.n = 0;
+    hs__bind_text(&p, sec->tenant_id);
+
+    jv = json_string(value);
+    rc = jv ? hs__bind(&p, f, jv, err) : HS_ENOMEM;
+    if (rc != HS_OK) {
+        json_decref(jv);
+        hs_error_set(err, "no such %s", t->resource);
+        return rc == HS_EINVAL ? HS_ENOTFOUND : rc;
+    }
+
+    hs__sb_add(&b, "DELETE FROM %s WHERE tenant_id = $1 AND %s = $2",
+               t->table, f->column);
+
+    rc = hs__run(db, &b, &p, &res, err);
+    json_decref(jv);
+    hs_free(b.s);
+
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    rc = hs_db_res_affected(res) > 0 ? HS_OK : HS_ENOTFOUND;
+    hs_db_res_free(res);
+
+    if (rc == HS_ENOTFOUND) {
+        hs_error_set(err, "no such %s", t->resource);
+    }
+
+    return rc;
+}
+
+
+hs_rc_t
+hs_repo_delete(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, hs_error_t *err)
+{
+    return hs_repo_delete_by(db, sec, t, "id", id, err);
+}
+
+
+hs_rc_t
+hs_repo_put_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    const json_t *values, json_t **row, int *created, hs_error_t *err)
+{
+    hs_rc_t        rc;
+    json_t        *cur, *merged;
+    hs_db_conn_t  *c;
+
+    rc = hs_db_conn_get(db, &c, err);
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    rc = hs_db_begin(c, err);
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    cur = NULL;
+    rc = hs_repo_get_by(db, sec, t, field, value, &cur, err);
+
+    if (rc == HS_OK) {
+        *created = 0;
+        rc = hs_repo_update(db, sec, t,
+                            json_string_value(json_object_get(cur, "id")),
+                            values, row, err);
+
+    } else if (rc == HS_ENOTFOUND) {
+        *created = 1;
+        merged = json_deep_copy(values);
+        rc = merged && json_object_set_new(merged, field,
+                                           json_string(value)) == 0
+             ? hs_repo_create(db, sec, t, merged, row, err) : HS_ENOMEM;
+        json_decref(merged);
+    }
+
+    json_decref(cur);
+
+    if (rc == HS_OK) {
+        return hs_db_commit(c, err);
+    }
+
+    hs_db_rollback(c, NULL);
+
+    return rc;
+}
+
+
+/* The cursor of row r: its values of the query's sort key columns. */
+static char *
+hs__cursor(const hs_repo_table_t *t, const hs_od_query_t *q,
+    const hs_db_res_t *res, size_t r, int next, const unsigned char *key,
+    size_t keylen)
+{
+    size_t                i, k, n;
+    hs_dbv_t              vals[HS__REPO_MAX_FIELDS];
+    const char *const    *cols;
+    const hs_od_field_t  *f;
+
+    n = hs_od_keys(q, &cols);
+
+    for (k = 0; k < n && k < HS__REPO_MAX_FIELDS; k++) {
+        for (i = 0, f = t->fields; f->name; f++, i++) {
+            if (strcmp(f->column, cols[k]) == 0) {
+                break;
+            }
+        }
+
+        if (f->name == NULL || hs_db_res_get(res, r, i, &vals[k]) != HS_OK) {
+            return NULL;
+        }
+    }
+
+    return hs_od_cursor(q, next, vals, k, key, keylen);
+}
+
+
+hs_rc_t
+hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const hs_od_query_t *q, int from_cursor, const unsigned char *key,
+    size_t keylen, hs_repo_page_t *page, hs_error_t *err)
+{
+    int                   next_param, more, back;
+    char                 *where, *order;
+    size_t                i, n, nrows, limit, nod;
+    hs_rc_t               rc;
+    json_t               *row;
+    hs__sb_t              b;
+    hs_dbv_t             *odp;
+    hs__params_t          p;
+    hs_db_res_t          *res;
+    hs_db_conn_t         *c;
+    size_t                nsel;
+    const char *const    *sel;
+
+    memset(page, 0, sizeof(hs_repo_page_t));
+
+    if (sec == NULL || sec->tenant_id[0] == '\0') {
+        hs_error_set(err, "no tenant");
+        return HS_EINVAL;
+    }
+
+    next_param = 2;
+    where = NULL;
+    order = NULL;
+    odp = NULL;
+    nod = 0;
+
+    rc = hs_od_sql(q, hs_db_kind(db), &next_param, &where, &order, &odp,
+                   &nod, err);
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    limit = hs_od_limit(q);
+
+    memset(&b, 0, sizeof(b));
+    p.n = 0;
+    hs__bind_text(&p, sec->tenant_id);
+
+    for (i = 0; i < nod && p.n < HS__REPO_MAX_FIELDS; i++) {
+        p.v[p.n++] = odp[i];
+    }
+
+    hs__sb_add(&b, "SELECT ");
+    hs__columns(&b, t);
+    hs__sb_add(&b, " FROM %s WHERE tenant_id = $1", t->table);
+    if (where != NULL && where[0] != '\0') {
+        hs__sb_add(&b, " AND (%s)", where);
+    }
+    if (order != NULL && order[0] != '\0') {
+        hs__sb_add(&b, " ORDER BY %s", order);
+    }
+    hs__sb_add(&b, " LIMIT %zu", limit + 1);
+
+    rc = i < nod ? HS_ERROR : hs_db_conn_get(db, &c, err);
+    if (rc == HS_OK) {
+        rc = hs__run(db, &b, &p, &res, err);
+    }
+
+    hs_free(b.s);
+    hs_free(where);
+    hs_free(order);
+
+    if (rc != HS_OK) {
+        hs_free(odp);
+        return rc;
+    }
+
+    nrows = hs_db_res_rows(res);
+    more = nrows > limit;
+    n = more ? limit : nrows;
+
+    page->items = json_array();
+    page->limit = limit;
+
+    nsel = hs_od_selected(q, &sel);
+
+    for (i = 0; i < n && page->items; i++) {
+        /* a backward page comes in reverse order */
+        row = hs__row(t, res, hs_od_backward(q) ? n - 1 - i : i);
+
+        if (row != NULL && nsel > 0) {
+            row = hs__select(row, sel, nsel);
+        }
+
+        if (row == NULL || json_array_append_new(page->items, row) != 0) {
+            rc = HS_ENOMEM;
+            break;
+        }
+    }
+
+    /* cursors from the first and last rows' sort keys */
+    if (rc == HS_OK && n > 0) {
+        back = hs_od_backward(q);
+
+        /* forward: next if more rows follow, prev if we came by cursor;
+           backward: next always (we came from there), prev if more */
+        if (back ? 1 : more) {
+            page->next_cursor = hs__cursor(t, q, res, back ? 0 : n - 1, 1,
+                                           key, keylen);
+        }
+
+        if (back ? more : from_cursor) {
+            page->prev_cursor = hs__cursor(t, q, res, back ? n - 1 : 0, 0,
+                                           key, keylen);
+        }
+    }
+
+    hs_db_res_free(res);
+    hs_free(odp);
+
+    if (rc != HS_OK || page->items == NULL) {
+        hs_repo_page_release(page);
+        return rc != HS_OK ? rc : HS_ENOMEM;
+    }
+
+    return HS_OK;
+}
+
+
+void
+hs_repo_page_release(hs_repo_page_t *page)
+{
+    json_decref(page->items);
+    hs_free(page->next_cursor);
+    hs_free(page->prev_cursor);
+    memset(page, 0, sizeof(hs_repo_page_t));
+}
+
+
+json_t *
+hs_repo_page_json(hs_repo_page_t *page)
+{
+    json_t  *doc;
+
+    doc = json_pack("{s:O, s:{s:s?, s:s?, s:I}}",
+                    "items", page->items,
+                    "page_info",
+                    "next_cursor", page->next_cursor,
+                    "prev_cursor", page->prev_cursor,
+                    "limit", (json_int_t) page->limit);
+
+    return doc;
+}

@@ -1,0 +1,91 @@
+/*
+ * The tenant-scoped query API: the only way module code reaches the
+ * database. Every call takes the request's SecurityCtx; selects, updates
+ * and deletes always carry "tenant_id = <the context's tenant>", inserts
+ * are stamped with it. Module code never writes SQL: a table is declared
+ * as data (hs_repo_table_t), rows travel as JSON objects keyed by the
+ * declared field names, and lists take a parsed OData query.
+ *
+ * Every table has the columns id (uuid, text), tenant_id (uuid, text),
+ * created_at and updated_at (RFC 3339 UTC text, see hs_now_rfc3339()),
+ * managed here, with the primary key (tenant_id, id). Declare them in the
+ * field table under these names (to expose, filter and sort them) with
+ * columns of the same names.
+ *
+ * Return codes: HS_OK; HS_ENOTFOUND (no such row in this tenant: another
+ * tenant's ids look exactly like missing ones); HS_EEXIST (a unique
+ * constraint); HS_EAGAIN (the database is unavailable: answer 503);
+ * HS_EINVAL (a value does not fit its field); HS_ERROR.
+ */
+
+#ifndef HS_REPO_H
+#define HS_REPO_H
+
+#include <jansson.h>
+#include "hs_base.h"
+#include "hs_db.h"
+#include "hs_odata.h"
+#include "hs_secctx.h"
+
+typedef struct {
+    const char           *table;      /* SQL table name (trusted) */
+    const char           *resource;   /* "user": for messages */
+    const hs_od_field_t  *fields;     /* every exposed field */
+} hs_repo_table_t;
+
+typedef struct {
+    json_t  *items;                   /* array of rows */
+    char    *next_cursor;             /* NULL: no next page */
+    char    *prev_cursor;             /* NULL: no previous page */
+    size_t   limit;
+} hs_repo_page_t;
+
+HS_API hs_rc_t hs_repo_get(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, json_t **row,
+    hs_error_t *err);
+
+/* The first row whose field equals value (text), in the tenant. */
+HS_API hs_rc_t hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    json_t **row, hs_error_t *err);
+
+/*
+ * Inserts values (declared fields only; "id" optional: a UUID v7 is
+ * generated; tenant_id, created_at, updated_at are set here).
+ */
+HS_API hs_rc_t hs_repo_create(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const json_t *values, json_t **row,
+    hs_error_t *err);
+
+/* Partial update: only the fields present in changes. */
+HS_API hs_rc_t hs_repo_update(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, const json_t *changes,
+    json_t **row, hs_error_t *err);
+
+/* Creates or replaces the row whose field equals value; *created says. */
+HS_API hs_rc_t hs_repo_put_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    const json_t *values, json_t **row, int *created, hs_error_t *err);
+
+HS_API hs_rc_t hs_repo_delete(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, hs_error_t *err);
+
+HS_API hs_rc_t hs_repo_delete_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    hs_error_t *err);
+
+/*
+ * A page of rows matching the parsed OData query, in the tenant;
+ * from_cursor: the request came with a cursor (so a previous page
+ * exists). key signs the page's cursors.
+ */
+HS_API hs_rc_t hs_repo_list(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const hs_od_query_t *q, int from_cursor,
+    const unsigned char *key, size_t keylen, hs_repo_page_t *page,
+    hs_error_t *err);
+HS_API void hs_repo_page_release(hs_repo_page_t *page);
+
+/* {"items": [...], "page_info": {"next_cursor", "prev_cursor", "limit"}} */
+HS_API json_t *hs_repo_page_json(hs_repo_page_t *page);
+
+#endif /* HS_REPO_H */
