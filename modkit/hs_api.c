@@ -116,6 +116,8 @@ static const char  hs__health_schema[] =
     "  \"timestamp\": {\"type\": \"string\", \"format\": \"date-time\"},"
     "  \"database\": {\"type\": \"string\","
     "                \"enum\": [\"sqlite\", \"postgres\"]},"
+    "  \"database_ready\": {\"type\": \"boolean\", \"description\":"
+    "                      \"migrations are applied in this worker\"},"
     "  \"modules\": {\"type\": \"array\", \"items\": {"
     "   \"type\": \"object\","
     "   \"required\": [\"name\", \"version\", \"state\"],"

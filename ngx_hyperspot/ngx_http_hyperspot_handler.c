@@ -780,6 +780,12 @@ ngx_http_hyperspot_health(ngx_http_request_t *r)
     if (hmcf->database.len) {
         json_object_set_new(doc, "database",
                             json_string(hs_db_kind_name(hmcf->dburl.kind)));
+        json_object_set_new(doc, "database_ready",
+                            json_boolean(hmcf->db_ready));
+
+        if (!hmcf->db_ready) {
+            json_object_set_new(doc, "status", json_string("unhealthy"));
+        }
     }
 
     status = ngx_strcmp(json_string_value(json_object_get(doc, "status")),

@@ -6,6 +6,11 @@
  *       print the OpenAPI document of a configuration without starting
  *       nginx (the modules' descriptors are read from their .so files)
  *
+ *   hsctl migrate -c nginx.conf [-p prefix] [--status]
+ *   hsctl migrate [-m dir] [-d url] [-M migrations] [--status] module...
+ *       apply the pending migrations of the database modules, or list
+ *       every migration with its state
+ *
  *   hsctl schema validate SCHEMA.json INSTANCE.json
  *       exit 0: valid; 1: invalid (violations printed); 2: bad input
  */
@@ -33,6 +38,8 @@ typedef struct {
     const char               *origins[HSCTL_MAX_MODULES];
     void                     *handles[HSCTL_MAX_MODULES];
     char                     *yaml;
+    char                     *database;
+    char                     *migrations;
 } hsctl_conf_t;
 
 
@@ -43,6 +50,10 @@ hsctl_usage(FILE *f)
         "usage:\n"
         "  hsctl openapi -c NGINX.CONF [-p PREFIX]\n"
         "  hsctl openapi [-m MODULES-DIR] [-y HYPERSPOT.YAML] MODULE...\n"
+        "  hsctl migrate -c NGINX.CONF [-p PREFIX] [--status]\n"
+        "  hsctl migrate [-m MODULES-DIR] [-d DATABASE-URL] "
+        "[-M MIGRATIONS-DIR]\n"
+        "                [--status] MODULE...\n"
         "  hsctl schema validate SCHEMA.json INSTANCE.json\n");
 }
 
@@ -96,7 +107,9 @@ hsctl_read_nginx_conf(const char *conf, const char *prefix, hsctl_conf_t *c)
         p = line + strspn(line, " \t");
 
         if (strncmp(p, "load_module", 11) != 0
-            && strncmp(p, "hyperspot_config", 16) != 0)
+            && strncmp(p, "hyperspot_config ", 17) != 0
+            && strncmp(p, "hyperspot_database ", 19) != 0
+            && strncmp(p, "hyperspot_migrations ", 21) != 0)
         {
             continue;
         }
@@ -106,9 +119,21 @@ hsctl_read_nginx_conf(const char *conf, const char *prefix, hsctl_conf_t *c)
             continue;
         }
 
-        if (p[0] == 'h') {
+        if (strncmp(p, "hyperspot_config", 16) == 0) {
             free(c->yaml);
             c->yaml = hsctl_path(prefix, arg);
+            continue;
+        }
+
+        if (strncmp(p, "hyperspot_database", 18) == 0) {
+            free(c->database);
+            c->database = strdup(arg);
+            continue;
+        }
+
+        if (strncmp(p, "hyperspot_migrations", 20) == 0) {
+            free(c->migrations);
+            c->migrations = hsctl_path(prefix, arg);
             continue;
         }
 
@@ -165,45 +190,80 @@ hsctl_load(hsctl_conf_t *c)
 }
 
 
-static int
-hsctl_openapi(int argc, char **argv)
+static void
+hsctl_release(hsctl_conf_t *c)
 {
-    int                  opt, rc;
-    char                 self[PATH_MAX], *mdir, *conf, *prefix, path[PATH_MAX];
-    size_t               i, len;
-    ssize_t              n;
-    hs_log_t             log;
-    hs_error_t           err;
-    hsctl_conf_t         c;
-    hs_platform_t        pf;
-    const char          *doc;
-    hs_platform_conf_t   pc;
+    size_t  i;
 
-    memset(&c, 0, sizeof(c));
+    for (i = 0; i < c->n; i++) {
+        free(c->paths[i]);
+    }
+
+    free(c->yaml);
+    free(c->database);
+    free(c->migrations);
+}
+
+
+/*
+ * The common options of openapi and migrate: either -c nginx.conf, or a
+ * module list with -m/-y/-d/-M. *status is set by --status.
+ */
+static int
+hsctl_configure(int argc, char **argv, hsctl_conf_t *c, int *status)
+{
+    int     i, opt;
+    char    self[PATH_MAX], path[PATH_MAX], *conf, *prefix, *mdir;
+    size_t  k;
+    ssize_t n;
+
     conf = NULL;
     prefix = NULL;
     mdir = NULL;
 
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--status") == 0) {
+            if (status == NULL) {
+                hsctl_usage(stderr);
+                return 2;
+            }
+            *status = 1;
+            memmove(&argv[i], &argv[i + 1], (argc - i) * sizeof(char *));
+            argc--;
+            i--;
+        }
+    }
+
     optind = 1;
-    while ((opt = getopt(argc, argv, "c:p:m:y:h")) != -1) {
+    while ((opt = getopt(argc, argv, "c:p:m:y:d:M:h")) != -1) {
         switch (opt) {
         case 'c': conf = optarg; break;
         case 'p': prefix = optarg; break;
         case 'm': mdir = optarg; break;
-        case 'y': c.yaml = strdup(optarg); break;
+        case 'y': free(c->yaml); c->yaml = strdup(optarg); break;
+        case 'd': free(c->database); c->database = strdup(optarg); break;
+        case 'M': free(c->migrations); c->migrations = strdup(optarg); break;
         default:
             hsctl_usage(opt == 'h' ? stdout : stderr);
-            return opt == 'h' ? 0 : 2;
+            return opt == 'h' ? -1 : 2;
         }
     }
 
+    if (mdir == NULL) {
+        /* build/bin/hsctl -> build/modules */
+        n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        self[n > 0 ? n : 0] = '\0';
+        snprintf(path, sizeof(path), "%s/../modules", dirname(self));
+        mdir = path;
+    }
+
     if (conf != NULL) {
-        if (optind < argc || mdir != NULL) {
+        if (optind < argc) {
             hsctl_usage(stderr);
             return 2;
         }
 
-        if (hsctl_read_nginx_conf(conf, prefix, &c) != 0) {
+        if (hsctl_read_nginx_conf(conf, prefix, c) != 0) {
             return 2;
         }
 
@@ -213,24 +273,81 @@ hsctl_openapi(int argc, char **argv)
             return 2;
         }
 
-        if (mdir == NULL) {
-            /* build/bin/hsctl -> build/modules */
-            n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-            self[n > 0 ? n : 0] = '\0';
-            snprintf(path, sizeof(path), "%s/../modules", dirname(self));
-            mdir = path;
-        }
-
-        for (i = 0; optind < argc && i < HSCTL_MAX_MODULES; optind++, i++) {
+        for (k = 0; optind < argc && k < HSCTL_MAX_MODULES; optind++, k++) {
             char  file[PATH_MAX];
 
             snprintf(file, sizeof(file), "%s/ngx_http_hs_%s_module.so", mdir,
                      argv[optind]);
-            c.paths[c.n++] = strdup(file);
+            c->paths[c->n++] = strdup(file);
         }
     }
 
-    if (hsctl_load(&c) != 0) {
+    if (c->migrations == NULL) {
+        snprintf(self, sizeof(self), "%s/migrations", mdir);
+        c->migrations = strdup(self);
+    }
+
+    return hsctl_load(c) == 0 ? 0 : 2;
+}
+
+
+/* The database of the configuration; a placeholder when it names none. */
+static hs_db_t *
+hsctl_db(hsctl_conf_t *c, int required, hs_dburl_t *url)
+{
+    hs_db_t     *db;
+    hs_error_t   err;
+
+    if (c->database == NULL) {
+        if (required) {
+            fprintf(stderr, "hsctl: no database: give -d URL or a "
+                    "configuration with hyperspot_database\n");
+            return NULL;
+        }
+
+        /* openapi never connects: modules only keep the pointer */
+        c->database = strdup("sqlite:///dev/null/hsctl-unused.db");
+    }
+
+    if (hs_dburl_parse(c->database, url, &err) != HS_OK) {
+        fprintf(stderr, "hsctl: %s\n", err.msg);
+        return NULL;
+    }
+
+    db = hs_db_create(url, NULL, &err);
+    if (db == NULL) {
+        fprintf(stderr, "hsctl: %s\n", err.msg);
+    }
+
+    return db;
+}
+
+
+static int
+hsctl_openapi(int argc, char **argv)
+{
+    int                  rc;
+    size_t               len;
+    hs_log_t             log;
+    hs_db_t             *db;
+    hs_dburl_t           url;
+    hs_error_t           err;
+    hsctl_conf_t         c;
+    hs_platform_t        pf;
+    const char          *doc;
+    hs_platform_conf_t   pc;
+
+    memset(&c, 0, sizeof(c));
+
+    rc = hsctl_configure(argc, argv, &c, NULL);
+    if (rc != 0) {
+        hsctl_release(&c);
+        return rc < 0 ? 0 : rc;
+    }
+
+    db = hsctl_db(&c, 0, &url);
+    if (db == NULL) {
+        hsctl_release(&c);
         return 2;
     }
 
@@ -243,22 +360,124 @@ hsctl_openapi(int argc, char **argv)
     pc.n = c.n;
     pc.yaml_path = c.yaml;
     pc.log = &log;
+    pc.db = db;
+
+    rc = 0;
 
     if (hs_platform_build(&pf, &pc, &err) != HS_OK) {
         fprintf(stderr, "hsctl: %s\n", err.msg);
-        return 1;
+        rc = 1;
+
+    } else {
+        doc = hs_api_openapi(pf.api, &len);
+        rc = fwrite(doc, 1, len, stdout) == len && fputc('\n', stdout) != EOF
+             ? 0 : 2;
+        hs_platform_release(&pf);
     }
 
-    doc = hs_api_openapi(pf.api, &len);
-    rc = fwrite(doc, 1, len, stdout) == len && fputc('\n', stdout) != EOF
-         ? 0 : 2;
+    hs_db_destroy(db);
+    hs_dburl_release(&url);
+    hsctl_release(&c);
 
-    hs_platform_release(&pf);
+    return rc;
+}
 
-    for (i = 0; i < c.n; i++) {
-        free(c.paths[i]);
+
+static int
+hsctl_migrate(int argc, char **argv)
+{
+    int             rc, status;
+    size_t          i, n;
+    json_t         *rows, *row;
+    hs_log_t        log;
+    hs_db_t        *db;
+    hs_dburl_t      url;
+    hs_error_t      err;
+    hsctl_conf_t    c;
+    hs_registry_t  *reg;
+    const char     *names[HSCTL_MAX_MODULES];
+
+    memset(&c, 0, sizeof(c));
+    status = 0;
+
+    rc = hsctl_configure(argc, argv, &c, &status);
+    if (rc != 0) {
+        hsctl_release(&c);
+        return rc < 0 ? 0 : rc;
     }
-    free(c.yaml);
+
+    db = hsctl_db(&c, 1, &url);
+    if (db == NULL) {
+        hsctl_release(&c);
+        return 2;
+    }
+
+    log.write = hsctl_log;
+    log.data = NULL;
+
+    /* the database modules, in dependency order */
+    reg = hs_registry_create(&log);
+    rc = reg ? 0 : 2;
+
+    for (i = 0; rc == 0 && i < c.n; i++) {
+        if (hs_registry_add(reg, c.descs[i], c.origins[i], &err) != HS_OK) {
+            fprintf(stderr, "hsctl: %s\n", err.msg);
+            rc = 1;
+        }
+    }
+
+    if (rc == 0 && hs_registry_order(reg, &err) != HS_OK) {
+        fprintf(stderr, "hsctl: %s\n", err.msg);
+        rc = 1;
+    }
+
+    n = rc == 0 ? hs_registry_db_modules(reg, names, HSCTL_MAX_MODULES) : 0;
+
+    if (rc == 0 && status) {
+        if (hs_migrate_status(db, c.migrations, names, n, &rows, &err)
+            != HS_OK)
+        {
+            fprintf(stderr, "hsctl: %s\n", err.msg);
+            rc = 1;
+
+        } else {
+            printf("%-20s %-8s %-32s %-8s %s\n", "MODULE", "VERSION",
+                   "FILE", "STATE", "APPLIED AT");
+
+            json_array_foreach(rows, i, row) {
+                printf("%-20s %04d     %-32s %-8s %s\n",
+                       json_string_value(json_object_get(row, "module")),
+                       (int) json_integer_value(json_object_get(row,
+                                                                "version")),
+                       json_string_value(json_object_get(row, "name")),
+                       json_string_value(json_object_get(row, "state")),
+                       json_string_value(json_object_get(row, "applied_at"))
+                       ? json_string_value(json_object_get(row,
+                                                           "applied_at"))
+                       : "-");
+            }
+
+            json_decref(rows);
+        }
+
+    } else if (rc == 0) {
+        if (hs_migrate_run(db, c.migrations, names, n, &log, &err)
+            != HS_OK)
+        {
+            fprintf(stderr, "hsctl: %s\n", err.msg);
+            rc = 1;
+
+        } else {
+            printf("migrations of %zu module%s are up to date (%s)\n", n,
+                   n == 1 ? "" : "s", hs_db_url(db));
+        }
+    }
+
+    hs_registry_destroy(reg);
+    hs_db_thread_release();
+    hs_db_destroy(db);
+    hs_dburl_release(&url);
+    hsctl_release(&c);
 
     return rc;
 }
@@ -359,6 +578,10 @@ main(int argc, char **argv)
 
     if (strcmp(argv[1], "openapi") == 0) {
         return hsctl_openapi(argc - 1, argv + 1);
+    }
+
+    if (strcmp(argv[1], "migrate") == 0) {
+        return hsctl_migrate(argc - 1, argv + 1);
     }
 
     if (strcmp(argv[1], "schema") == 0) {
