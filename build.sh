@@ -328,6 +328,7 @@ test_sanitized() {
 bench() {
     deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"
     build
+    pg_start
     mkdir -p "$BUILD/bench"
     # shellcheck disable=SC2046
     cc -O2 -g -Wall -Werror -I"$ROOT/modkit/include" \

@@ -16,7 +16,7 @@ use HsTest;
 
 my $secs = shift // 5;
 $secs =~ /^\d+$/ && $secs > 0 && $secs <= 60 or die "seconds: 1..60\n";
-my $conns = $ENV{HS_BENCH_CONNECTIONS} // 64;
+our $conns = $ENV{HS_BENCH_CONNECTIONS} // 64;
 
 system('command -v wrk >/dev/null') == 0 or die "wrk is not installed\n";
 
@@ -127,6 +127,68 @@ for my $routes (0, 1000) {
 printf "\nrouting: %d routes %.0f requests/s, %d routes %.0f requests/s: %.1f%% (target >= 95%%)\n",
     $scale{0}{count}, $scale{0}{rps}{rps}, $scale{1000}{count}, $scale{1000}{rps}{rps},
     100 * $scale{1000}{rps}{rps} / $scale{0}{rps}{rps};
+
+# --- users_info: GET by id and a filtered list of 50, SQLite and
+# PostgreSQL, 16 and 128 connections, beside the bare location
+my @dbs = (['sqlite', 'sqlite://%%DATA%%/bench.db']);
+push @dbs, ['postgres', $ENV{HS_TEST_PG_URL}] if $ENV{HS_TEST_PG_URL};
+my @ui;
+for my $db (@dbs) {
+    my ($kind, $url) = @$db;
+    my $n = HsTest->new(
+        modules => ['users_info'], workers => 1,
+        main => 'thread_pool hyperspot threads=4 max_queue=65536;',
+        http => qq{
+            access_log off;
+            hyperspot_database $url;
+            server {
+                listen 127.0.0.1:%%PORT%% backlog=4096;
+                hyperspot_dev_tenant 0b0b0b0b-0000-4000-8000-000000000001;
+                location = /bare { return 200 "ok"; }
+                location / {
+                    hyperspot on;
+                    hyperspot_thread_pool hyperspot;
+                }
+            }
+        });
+    $n->start;
+    $ng = $n;
+    my ($id, $cid);
+    for my $i (1 .. 200) {
+        my $r = $n->post('/users-info/v1/users',
+                         json => { email => "bench$i-$$\@example.com", display_name => "Bench $i" });
+        $id //= $r->{json}{id};
+    }
+    my $filter = '/users-info/v1/users?limit=50&%24filter=startswith%28email%2C%27bench%27%29&%24orderby=email';
+    for my $c (16, 128) {
+        local $conns = $c;
+        wrk('/bare');
+        push @ui, [$kind, $c, 'bare nginx', wrk('/bare')];
+        push @ui, [$kind, $c, 'GET user by id', wrk("/users-info/v1/users/$id")];
+        push @ui, [$kind, $c, 'filtered list of 50', wrk($filter)];
+    }
+    # leave PostgreSQL as it was
+    if ($kind eq 'postgres') {
+        for my $i (1 .. 4) {
+            my $l = $n->get('/users-info/v1/users?limit=200')->{json}{items} || [];
+            $n->delete("/users-info/v1/users/$_->{id}") for @$l;
+        }
+    }
+    push @lines, problems($n);
+    $n->stop;
+}
+
+print "\nusers_info (one worker, 4 pool threads):\n";
+printf "%-9s %5s  %-22s %12s %10s %8s\n", 'database', 'conns', 'request', 'requests/s', 'p99', 'non-2xx';
+for my $u (@ui) {
+    printf "%-9s %5d  %-22s %12.0f %10s %8d\n", $u->[0], $u->[1], $u->[2], $u->[3]{rps}, $u->[3]{p99}, $u->[3]{errors};
+}
+for my $kind (map { $_->[0] } @dbs) {
+    my ($bare) = grep { $_->[0] eq $kind && $_->[1] == 128 && $_->[2] eq 'bare nginx' } @ui;
+    my ($get) = grep { $_->[0] eq $kind && $_->[1] == 128 && $_->[2] eq 'GET user by id' } @ui;
+    printf "%s: GET by id at 128 connections is %.1f%% of the bare location (target >= 50%% on SQLite), p99 %s (target < 10 ms)\n",
+        $kind, 100 * $get->[3]{rps} / $bare->[3]{rps}, $get->[3]{p99};
+}
 
 # --- JSON Schema validation of a 1 KB body (C micro-benchmark)
 my $bin = "$FindBin::Bin/../build/bench/bench_jsonschema";
