@@ -210,7 +210,8 @@ render_conf() {
     local prefix="$1" listen="$2" user="$3" mods="" so
 
     for so in ngx_http_hyperspot_module ngx_http_hs_calculator_module \
-              ngx_http_hs_calculator_gateway_module; do
+              ngx_http_hs_calculator_gateway_module \
+              ngx_http_hs_users_info_module; do
         mods+="load_module $MODULES_OUT/$so.so;\\n"
     done
 
