@@ -10,7 +10,8 @@
  *     a ne v        (a <> $k OR a IS NULL)  not: a = $k
  *     a gt v        a > $k                  not: (a <= $k OR a IS NULL)
  *     a eq null     a IS NULL               not: a IS NOT NULL
- *     contains(a,v) a GLOB $k (SQLite) / a LIKE $k ESCAPE '\' (PostgreSQL)
+ *     contains(a,v) a GLOB $k (SQLite) / a LIKE $k ESCAPE E'\\'
+ *                   (PostgreSQL, whatever standard_conforming_strings)
  *                                           not: (a NOT ... OR a IS NULL)
  *
  * (no "OR a IS NULL" for HS_OD_NOTNULL fields).
@@ -146,7 +147,7 @@ hs__od_pred(hs__od_sql_t *s, int i, int neg)
 
         if (s->dialect == HS_DB_POSTGRES) {
             hs__od_cmp(s, col, nullable, neg ? "NOT LIKE" : "LIKE", &v,
-                       " ESCAPE '\\'", neg);
+                       " ESCAPE E'\\\\'", neg);
 
         } else {
             hs__od_cmp(s, col, nullable, neg ? "NOT GLOB" : "GLOB", &v, "",

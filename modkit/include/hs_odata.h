@@ -33,7 +33,7 @@
  *                   database) so that ordering and comparisons are the
  *                   byte order SQLite uses. contains/startswith/endswith
  *                   are case-sensitive on both: GLOB on SQLite, LIKE with
- *                   ESCAPE '\' on PostgreSQL.
+ *                   ESCAPE E'\\' on PostgreSQL.
  *   HS_OD_INT       integer columns.
  *   HS_OD_NUMBER    REAL (SQLite) / double precision (PostgreSQL).
  *   HS_OD_BOOL      0/1 integers (SQLite) / boolean (PostgreSQL).
@@ -290,6 +290,43 @@ void hs__od_buf_add(hs__od_buf_t *b, const char *s, size_t n);
 void hs__od_buf_str(hs__od_buf_t *b, const char *s);
 void hs__od_buf_printf(hs__od_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+#define HS__OD_MSG_SIZE     1024          /* an error message */
+#define HS__OD_NAME_SHOWN   64            /* bytes of a bad name shown */
+
+/* The state of the $filter, $orderby and $select parsers. */
+typedef struct {
+    hs_od_query_t  *q;
+    const char     *s;
+    size_t          len;
+    size_t          pos;
+    size_t          depth;
+    size_t          terms;
+    size_t          max_depth;
+    size_t          max_terms;
+    char           *msg;          /* HS__OD_MSG_SIZE bytes */
+    int             nomem;
+    int             failed;
+} hs__od_parser_t;
+
+/* hs_odata.c: the first failure sets msg ("$filter: ..."); -1 */
+int hs__od_fail(hs__od_parser_t *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int hs__od_fail_char(hs__od_parser_t *p, size_t pos);
+int hs__od_check_text(const char *what, const char *s, size_t len,
+    size_t max_length, char *msg);
+void hs__od_skip_ws(hs__od_parser_t *p);
+size_t hs__od_ident_len(const char *s, size_t len, size_t pos);
+const hs_od_field_t *hs__od_field_lookup(hs__od_parser_t *p,
+    const char *what, unsigned flag, const char *adjective, size_t start,
+    size_t n);
+
+/*
+ * hs_odata_filter.c: 0, -1 (msg) or -2 (out of memory); q->root and
+ * q->nodes get the tree, canon its canonical text.
+ */
+int hs__od_parse_filter(hs_od_query_t *q, const char *filter,
+    const hs_od_limits_t *lim, char *msg, hs__od_buf_t *canon);
 
 /* A decoded, authenticated cursor (hs_odata_cursor.c). */
 typedef struct {

@@ -19,30 +19,40 @@
 /* ------------------------------------------------------------ tables */
 
 static const hs_od_field_t  hs_users_info_user_fields[] = {
-    { "id", "id", HS_OD_UUID, HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+    { "id", "id", HS_OD_UUID, HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "tenant_id", "tenant_id", HS_OD_UUID, HS_OD_SELECT },
     { "email", "email", HS_OD_STRING,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "display_name", "display_name", HS_OD_STRING,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "created_at", "created_at", HS_OD_DATETIME,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "updated_at", "updated_at", HS_OD_DATETIME,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { NULL, NULL, 0, 0 }
 };
 
 static const hs_od_field_t  hs_users_info_city_fields[] = {
-    { "id", "id", HS_OD_UUID, HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+    { "id", "id", HS_OD_UUID, HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "tenant_id", "tenant_id", HS_OD_UUID, HS_OD_SELECT },
     { "name", "name", HS_OD_STRING,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "country", "country", HS_OD_STRING,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "created_at", "created_at", HS_OD_DATETIME,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { "updated_at", "updated_at", HS_OD_DATETIME,
-      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
+      HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT
+      | HS_OD_NOTNULL },
     { NULL, NULL, 0, 0 }
 };
 

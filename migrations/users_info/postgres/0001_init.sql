@@ -1,36 +1,37 @@
 -- users_info: users, cities and one address per user, per tenant.
+-- Text sorts byte-wise (COLLATE "C"), as it does on SQLite.
 
 CREATE TABLE users_info_users (
-    tenant_id     TEXT NOT NULL,
-    id            TEXT NOT NULL,
-    email         TEXT NOT NULL,
-    display_name  TEXT NOT NULL,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
+    tenant_id     TEXT COLLATE "C" NOT NULL,
+    id            TEXT COLLATE "C" NOT NULL,
+    email         TEXT COLLATE "C" NOT NULL,
+    display_name  TEXT COLLATE "C" NOT NULL,
+    created_at    TEXT COLLATE "C" NOT NULL,
+    updated_at    TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, email)
 );
 
 CREATE TABLE users_info_cities (
-    tenant_id     TEXT NOT NULL,
-    id            TEXT NOT NULL,
-    name          TEXT NOT NULL,
-    country       TEXT NOT NULL,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
+    tenant_id     TEXT COLLATE "C" NOT NULL,
+    id            TEXT COLLATE "C" NOT NULL,
+    name          TEXT COLLATE "C" NOT NULL,
+    country       TEXT COLLATE "C" NOT NULL,
+    created_at    TEXT COLLATE "C" NOT NULL,
+    updated_at    TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, name, country)
 );
 
 CREATE TABLE users_info_addresses (
-    tenant_id     TEXT NOT NULL,
-    id            TEXT NOT NULL,
-    user_id       TEXT NOT NULL,
-    city_id       TEXT NOT NULL,
-    street        TEXT NOT NULL,
-    postal_code   TEXT NOT NULL,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
+    tenant_id     TEXT COLLATE "C" NOT NULL,
+    id            TEXT COLLATE "C" NOT NULL,
+    user_id       TEXT COLLATE "C" NOT NULL,
+    city_id       TEXT COLLATE "C" NOT NULL,
+    street        TEXT COLLATE "C" NOT NULL,
+    postal_code   TEXT COLLATE "C" NOT NULL,
+    created_at    TEXT COLLATE "C" NOT NULL,
+    updated_at    TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, user_id),
     FOREIGN KEY (tenant_id, user_id)
