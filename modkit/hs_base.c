@@ -1,5 +1,7 @@
 /* modkit basics: errors, the injected allocator, the injected logger. */
 
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,25 @@
 #include "hs_base.h"
 
 static hs_allocator_t  hs__allocator = { malloc, realloc, free };
+
+
+/*
+ * libhsmodkit.so is never unloaded once loaded. nginx dlclose()s modules
+ * when a cycle is freed (on reload, and when a worker exits) while
+ * thread-pool threads may still be running modkit code (a thread's
+ * database connection is closed by its thread-exit destructor), and the
+ * process-wide state (the cursor key) must outlive reloads.
+ */
+__attribute__((constructor))
+static void
+hs__pin(void)
+{
+    Dl_info  dl;
+
+    if (dladdr((void *) hs__pin, &dl) != 0 && dl.dli_fname != NULL) {
+        (void) dlopen(dl.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    }
+}
 
 
 void

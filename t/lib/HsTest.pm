@@ -42,6 +42,7 @@ removed at exit unless C<$ENV{HS_KEEP}> is set) containing
     HS_MODULES_DIR  directory with the .so files (default <repo>/build/modules)
     HS_NGINX        nginx binary (default /usr/sbin/nginx)
     HS_KEEP         keep the prefix directory (its path is printed with diag)
+    HS_TEST_CORES   a directory where crashing workers dump core
     HS_TEST_PRELOAD sanitizer runtime to LD_PRELOAD into nginx (for modules
                     built with AddressSanitizer); reports in tmp/asan.* and
                     tmp/ubsan.* count as fatal in check_log
@@ -249,6 +250,9 @@ sub _write_files {
     my $load = join '', map { "load_module " . module_file($_) . ";\n" } $self->_load_order;
     my $user = $> == 0 ? "user nobody nogroup;\n" : '';
     my $main = $self->expand($self->{main} // '');
+    # HS_TEST_CORES=DIR: workers that crash leave a core dump there
+    $main .= "\nworker_rlimit_core 1g;\nworking_directory $ENV{HS_TEST_CORES};\n"
+        if $ENV{HS_TEST_CORES};
     my $http = $self->expand($self->{http} // '');
 
     _spew($self->conf_file, <<"CONF");
