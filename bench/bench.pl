@@ -56,7 +56,7 @@ sub rss_kb {
 
 sub wrk {
     my ($path, @extra) = @_;
-    my $out = `wrk -t1 -c$conns -d${secs}s --latency @extra http://127.0.0.1:@{[$ng->port]}$path 2>&1`;
+    my $out = `wrk -t1 -c$conns -d${secs}s --latency @extra 'http://127.0.0.1:@{[$ng->port]}$path' 2>&1`;
     my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
     my ($p99) = $out =~ /\s99%\s+([\d.]+\w+)/;
     my ($non2xx) = $out =~ /Non-2xx or 3xx responses: (\d+)/;
