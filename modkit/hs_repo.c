@@ -271,6 +271,40 @@ hs__run(hs_db_t *db, hs__sb_t *b, const hs__params_t *p, hs_db_res_t **res,
 }
 
 
+/*
+ * $1 = the tenant, $2 = value of the key field. *jv holds the value's
+ * text until the statement ran (decref it then).
+ */
+static hs_rc_t
+hs__bind_key(const hs_repo_table_t *t, const hs_secctx_t *sec,
+    const char *field, const char *value, hs__params_t *p, json_t **jv,
+    const hs_od_field_t **f, hs_error_t *err)
+{
+    hs_rc_t  rc;
+
+    *f = hs__field(t, field);
+    if (*f == NULL || sec == NULL || sec->tenant_id[0] == '\0') {
+        hs_error_set(err, "no field \"%s\" or no tenant", field);
+        return HS_EINVAL;
+    }
+
+    p->n = 0;
+    hs__bind_text(p, sec->tenant_id);
+
+    *jv = json_string(value);
+    rc = *jv ? hs__bind(p, *f, *jv, err) : HS_ENOMEM;
+
+    if (rc != HS_OK) {
+        json_decref(*jv);
+        /* a malformed id is an id that does not exist */
+        hs_error_set(err, "no such %s", t->resource);
+        return rc == HS_EINVAL ? HS_ENOTFOUND : rc;
+    }
+
+    return HS_OK;
+}
+
+
 /* One row or HS_ENOTFOUND. */
 static hs_rc_t
 hs__one(const hs_repo_table_t *t, hs_db_res_t *res, json_t **row,
@@ -304,24 +338,11 @@ hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
     const hs_od_field_t  *f;
     json_t               *jv;
 
-    f = hs__field(t, field);
-    if (f == NULL || sec == NULL || sec->tenant_id[0] == '\0') {
-        hs_error_set(err, "no field \"%s\" or no tenant", field);
-        return HS_EINVAL;
-    }
-
     memset(&b, 0, sizeof(b));
-    p.n = 0;
 
-    hs__bind_text(&p, sec->tenant_id);
-
-    jv = json_string(value);
-    rc = jv ? hs__bind(&p, f, jv, err) : HS_ENOMEM;
+    rc = hs__bind_key(t, sec, field, value, &p, &jv, &f, err);
     if (rc != HS_OK) {
-        json_decref(jv);
-        /* a malformed id is an id that does not exist */
-        hs_error_set(err, "no such %s", t->resource);
-        return rc == HS_EINVAL ? HS_ENOTFOUND : rc;
+        return rc;
     }
 
     hs__sb_add(&b, "SELECT ");
@@ -506,22 +527,11 @@ hs_repo_delete_by(hs_db_t *db, const hs_secctx_t *sec,
     hs_db_res_t          *res;
     const hs_od_field_t  *f;
 
-    f = hs__field(t, field);
-    if (f == NULL || sec == NULL || sec->tenant_id[0] == '\0') {
-        hs_error_set(err, "no field \"%s\" or no tenant", field);
-        return HS_EINVAL;
-    }
-
     memset(&b, 0, sizeof(b));
-    p.n = 0;
-    hs__bind_text(&p, sec->tenant_id);
 
-    jv = json_string(value);
-    rc = jv ? hs__bind(&p, f, jv, err) : HS_ENOMEM;
+    rc = hs__bind_key(t, sec, field, value, &p, &jv, &f, err);
     if (rc != HS_OK) {
-        json_decref(jv);
-        hs_error_set(err, "no such %s", t->resource);
-        return rc == HS_EINVAL ? HS_ENOTFOUND : rc;
+        return rc;
     }
 
     hs__sb_add(&b, "DELETE FROM %s WHERE tenant_id = $1 AND %s = $2",

@@ -28,6 +28,7 @@ static void ngx_http_hyperspot_log_write(void *data, hs_log_level_t level,
     const char *msg);
 static const char *ngx_http_hyperspot_getenv(void *data, const char *name);
 static void ngx_http_hyperspot_cleanup(void *data);
+static u_char *ngx_http_hyperspot_beside(ngx_conf_t *cf, const char *name);
 static hs_rc_t ngx_http_hyperspot_builtins(hs_api_t *api, void *data,
     hs_error_t *err);
 static ngx_int_t ngx_http_hyperspot_docs_load(ngx_conf_t *cf,
@@ -269,6 +270,40 @@ ngx_http_hyperspot_cleanup(void *data)
 }
 
 
+/* "name" in the directory of ngx_http_hyperspot_module.so. */
+static u_char *
+ngx_http_hyperspot_beside(ngx_conf_t *cf, const char *name)
+{
+    u_char   *p, *dir;
+    size_t    len;
+    Dl_info   dl;
+
+    if (dladdr((void *) ngx_http_hyperspot_beside, &dl) == 0
+        || dl.dli_fname == NULL)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "hyperspot: dladdr() "
+                      "failed: cannot find the module's directory");
+        return NULL;
+    }
+
+    len = ngx_strlen(dl.dli_fname);
+
+    dir = ngx_pnalloc(cf->pool, len + 1 + ngx_strlen(name) + 1);
+    if (dir == NULL) {
+        return NULL;
+    }
+
+    p = ngx_cpystrn(dir, (u_char *) dl.dli_fname, len + 1);
+    while (p > dir && p[-1] != '/') {
+        p--;
+    }
+
+    ngx_cpystrn(p, (u_char *) name, ngx_strlen(name) + 1);
+
+    return dir;
+}
+
+
 static hs_rc_t
 ngx_http_hyperspot_builtins(hs_api_t *api, void *data, hs_error_t *err)
 {
@@ -322,13 +357,12 @@ static ngx_int_t
 ngx_http_hyperspot_docs_load(ngx_conf_t *cf,
     ngx_http_hyperspot_main_conf_t *hmcf)
 {
-    u_char      *p, *dir;
-    size_t       i;
-    ssize_t      n;
-    Dl_info      dl;
-    ngx_str_t   *out, path;
-    ngx_fd_t     fd;
-    ngx_file_info_t  fi;
+    u_char           *dir;
+    size_t            i;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_str_t        *out, path;
+    ngx_file_info_t   fi;
 
     static const char  *files[] = { "web-components.min.js",
                                     "styles.min.css" };
@@ -344,24 +378,10 @@ ngx_http_hyperspot_docs_load(ngx_conf_t *cf,
         ngx_cpystrn(dir, hmcf->docs_assets.data, hmcf->docs_assets.len + 1);
 
     } else {
-        if (dladdr((void *) ngx_http_hyperspot_docs_load, &dl) == 0
-            || dl.dli_fname == NULL)
-        {
-            return NGX_OK;
-        }
-
-        dir = ngx_pnalloc(cf->pool, ngx_strlen(dl.dli_fname)
-                                    + sizeof("/docs"));
+        dir = ngx_http_hyperspot_beside(cf, "docs");
         if (dir == NULL) {
             return NGX_ERROR;
         }
-
-        p = ngx_cpystrn(dir, (u_char *) dl.dli_fname,
-                        ngx_strlen(dl.dli_fname) + 1);
-        while (p > dir && p[-1] != '/') {
-            p--;
-        }
-        ngx_cpystrn(p, (u_char *) "docs", sizeof("docs"));
     }
 
     for (i = 0; i < 2; i++) {
@@ -511,7 +531,6 @@ ngx_http_hyperspot_db_create(ngx_conf_t *cf,
     ngx_http_hyperspot_main_conf_t *hmcf)
 {
     u_char           *p, *dir;
-    Dl_info           dl;
     hs_error_t        err;
     hs_db_options_t   opt = HS_DB_OPTIONS_DEFAULT;
 
@@ -550,26 +569,10 @@ ngx_http_hyperspot_db_create(ngx_conf_t *cf,
     }
 
     /* default: "migrations" beside this module's .so */
-    if (dladdr((void *) ngx_http_hyperspot_db_create, &dl) == 0
-        || dl.dli_fname == NULL)
-    {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "hyperspot: set "
-                      "hyperspot_migrations");
-        return NGX_ERROR;
-    }
-
-    dir = ngx_pnalloc(cf->pool, ngx_strlen(dl.dli_fname)
-                                + sizeof("/migrations"));
+    dir = ngx_http_hyperspot_beside(cf, "migrations");
     if (dir == NULL) {
         return NGX_ERROR;
     }
-
-    p = ngx_cpystrn(dir, (u_char *) dl.dli_fname,
-                    ngx_strlen(dl.dli_fname) + 1);
-    while (p > dir && p[-1] != '/') {
-        p--;
-    }
-    ngx_cpystrn(p, (u_char *) "migrations", sizeof("migrations"));
 
     hmcf->migrations.data = dir;
     hmcf->migrations.len = ngx_strlen(dir);
