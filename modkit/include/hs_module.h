@@ -24,7 +24,7 @@
 #include "hs_api.h"
 
 /* Bumped when hs_module_desc_t or hs_module_ctx_t change layout. */
-#define HS_MODULE_ABI  3
+#define HS_MODULE_ABI  4
 
 #define HS_MODULE_MAX_DEPS  16
 

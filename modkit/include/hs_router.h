@@ -62,6 +62,9 @@ typedef struct {
     const int             *problems;      /* problem statuses, 0 ends */
     const char            *access;        /* "public", "authenticated" or
                                              a permission "users:read" */
+    const void            *data;          /* the operation's own data for
+                                             its handler (call->route->data),
+                                             e.g. the resource it serves */
 } hs_route_t;
 
 typedef struct {

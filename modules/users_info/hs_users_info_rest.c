@@ -141,8 +141,10 @@ hs_users_info_foreign_tenant(hs_call_t *call, const json_t *body)
 }
 
 
+/* The handlers below serve the resource of their operation's data. */
+
 static hs_rc_t
-hs_users_info_list(hs_call_t *call, const hs_repo_table_t *t)
+hs_users_info_list(hs_call_t *call)
 {
     size_t            keylen;
     hs_rc_t           rc;
@@ -150,6 +152,7 @@ hs_users_info_list(hs_call_t *call, const hs_repo_table_t *t)
     hs_problem_t     *p;
     hs_od_query_t    *q;
     hs_repo_page_t    page;
+    const hs_repo_table_t  *t = call->route->data;
     hs_users_info_t  *ui = call->module_data;
     char                 *buf;
     size_t                size;
@@ -196,11 +199,12 @@ hs_users_info_list(hs_call_t *call, const hs_repo_table_t *t)
 
 
 static hs_rc_t
-hs_users_info_get(hs_call_t *call, const hs_repo_table_t *t)
+hs_users_info_get(hs_call_t *call)
 {
     json_t           *row;
     hs_rc_t           rc;
     hs_error_t        err;
+    const hs_repo_table_t  *t = call->route->data;
     hs_users_info_t  *ui = call->module_data;
 
     rc = hs_repo_get(ui->db, &call->sec, t, hs_call_param(call, "id"), &row,
@@ -214,12 +218,12 @@ hs_users_info_get(hs_call_t *call, const hs_repo_table_t *t)
 
 
 static hs_rc_t
-hs_users_info_create(hs_call_t *call, const hs_repo_table_t *t,
-    const char *path)
+hs_users_info_create(hs_call_t *call)
 {
     json_t           *row;
     hs_rc_t           rc;
     hs_error_t        err;
+    const hs_repo_table_t  *t = call->route->data;
     hs_users_info_t  *ui = call->module_data;
 
     if (hs_users_info_foreign_tenant(call, hs_call_json(call))) {
@@ -232,7 +236,7 @@ hs_users_info_create(hs_call_t *call, const hs_repo_table_t *t,
         return hs_users_info_fail(call, rc, &err, t->resource);
     }
 
-    hs_call_set_location(call, "%s/%s", path,
+    hs_call_set_location(call, "%s/%s", call->path,
                          json_string_value(json_object_get(row, "id")));
 
     return hs_call_reply(call, 201, row);
@@ -240,11 +244,12 @@ hs_users_info_create(hs_call_t *call, const hs_repo_table_t *t,
 
 
 static hs_rc_t
-hs_users_info_patch(hs_call_t *call, const hs_repo_table_t *t)
+hs_users_info_patch(hs_call_t *call)
 {
     json_t           *row;
     hs_rc_t           rc;
     hs_error_t        err;
+    const hs_repo_table_t  *t = call->route->data;
     hs_users_info_t  *ui = call->module_data;
 
     rc = hs_repo_update(ui->db, &call->sec, t, hs_call_param(call, "id"),
@@ -258,10 +263,11 @@ hs_users_info_patch(hs_call_t *call, const hs_repo_table_t *t)
 
 
 static hs_rc_t
-hs_users_info_delete(hs_call_t *call, const hs_repo_table_t *t)
+hs_users_info_delete(hs_call_t *call)
 {
     hs_rc_t           rc;
     hs_error_t        err;
+    const hs_repo_table_t  *t = call->route->data;
     hs_users_info_t  *ui = call->module_data;
 
     rc = hs_repo_delete(ui->db, &call->sec, t, hs_call_param(call, "id"),
@@ -275,78 +281,6 @@ hs_users_info_delete(hs_call_t *call, const hs_repo_table_t *t)
 
 
 /* ---------------------------------------------------------- handlers */
-
-static hs_rc_t
-hs_users_info_list_users(hs_call_t *call)
-{
-    return hs_users_info_list(call, &hs_users_info_users);
-}
-
-
-static hs_rc_t
-hs_users_info_get_user(hs_call_t *call)
-{
-    return hs_users_info_get(call, &hs_users_info_users);
-}
-
-
-static hs_rc_t
-hs_users_info_create_user(hs_call_t *call)
-{
-    return hs_users_info_create(call, &hs_users_info_users,
-                                "/users-info/v1/users");
-}
-
-
-static hs_rc_t
-hs_users_info_update_user(hs_call_t *call)
-{
-    return hs_users_info_patch(call, &hs_users_info_users);
-}
-
-
-static hs_rc_t
-hs_users_info_delete_user(hs_call_t *call)
-{
-    return hs_users_info_delete(call, &hs_users_info_users);
-}
-
-
-static hs_rc_t
-hs_users_info_list_cities(hs_call_t *call)
-{
-    return hs_users_info_list(call, &hs_users_info_cities);
-}
-
-
-static hs_rc_t
-hs_users_info_get_city(hs_call_t *call)
-{
-    return hs_users_info_get(call, &hs_users_info_cities);
-}
-
-
-static hs_rc_t
-hs_users_info_create_city(hs_call_t *call)
-{
-    return hs_users_info_create(call, &hs_users_info_cities,
-                                "/users-info/v1/cities");
-}
-
-
-static hs_rc_t
-hs_users_info_update_city(hs_call_t *call)
-{
-    return hs_users_info_patch(call, &hs_users_info_cities);
-}
-
-
-static hs_rc_t
-hs_users_info_delete_city(hs_call_t *call)
-{
-    return hs_users_info_delete(call, &hs_users_info_cities);
-}
-
 
 static hs_rc_t
 hs_users_info_get_address(hs_call_t *call)
@@ -585,26 +519,29 @@ static const hs_route_t  hs_users_info_ops[] = {
     { .method = "GET", .path = "/users-info/v1/users",
       .operation_id = "users_info_list_users", .summary = "List users",
       .description = "OData $filter, $orderby, $select; limit and cursor.",
-      .tags = "users", .handler = hs_users_info_list_users,
+      .tags = "users",
+      .handler = hs_users_info_list, .data = &hs_users_info_users,
       .params = hs_users_info_list_params,
       .responses = hs_users_info_page_200,
       .problems = hs_users_info_p_list, .access = "users:read" },
     { .method = "POST", .path = "/users-info/v1/users",
       .operation_id = "users_info_create_user", .summary = "Create a user",
       .description = "409 when the email is taken in the tenant.",
-      .tags = "users", .handler = hs_users_info_create_user,
+      .tags = "users",
+      .handler = hs_users_info_create, .data = &hs_users_info_users,
       .body_schema = hs_users_info_create_user_schema,
       .responses = hs_users_info_user_201,
       .problems = hs_users_info_p_create, .access = "users:write" },
     { .method = "GET", .path = "/users-info/v1/users/{id}",
       .operation_id = "users_info_get_user", .summary = "Get a user",
-      .tags = "users", .handler = hs_users_info_get_user,
+      .tags = "users",
+      .handler = hs_users_info_get, .data = &hs_users_info_users,
       .params = hs_users_info_id_param, .responses = hs_users_info_user_200,
       .problems = hs_users_info_p_get, .access = "users:read" },
     { .method = "PATCH", .path = "/users-info/v1/users/{id}",
       .operation_id = "users_info_update_user",
       .summary = "Update a user (partial)", .tags = "users",
-      .handler = hs_users_info_update_user,
+      .handler = hs_users_info_patch, .data = &hs_users_info_users,
       .params = hs_users_info_id_param,
       .body_schema = hs_users_info_update_user_schema,
       .body_media = "application/json, application/merge-patch+json",
@@ -613,7 +550,8 @@ static const hs_route_t  hs_users_info_ops[] = {
     { .method = "DELETE", .path = "/users-info/v1/users/{id}",
       .operation_id = "users_info_delete_user", .summary = "Delete a user",
       .description = "Deletes the user's address too.",
-      .tags = "users", .handler = hs_users_info_delete_user,
+      .tags = "users",
+      .handler = hs_users_info_delete, .data = &hs_users_info_users,
       .params = hs_users_info_id_param, .responses = hs_users_info_204,
       .problems = hs_users_info_p_get, .access = "users:write" },
     { .method = "GET", .path = "/users-info/v1/users/{id}/address",
@@ -639,25 +577,28 @@ static const hs_route_t  hs_users_info_ops[] = {
       .problems = hs_users_info_p_get, .access = "users:write" },
     { .method = "GET", .path = "/users-info/v1/cities",
       .operation_id = "users_info_list_cities", .summary = "List cities",
-      .tags = "cities", .handler = hs_users_info_list_cities,
+      .tags = "cities",
+      .handler = hs_users_info_list, .data = &hs_users_info_cities,
       .params = hs_users_info_list_params,
       .responses = hs_users_info_page_200,
       .problems = hs_users_info_p_list, .access = "cities:read" },
     { .method = "POST", .path = "/users-info/v1/cities",
       .operation_id = "users_info_create_city", .summary = "Create a city",
-      .tags = "cities", .handler = hs_users_info_create_city,
+      .tags = "cities",
+      .handler = hs_users_info_create, .data = &hs_users_info_cities,
       .body_schema = hs_users_info_create_city_schema,
       .responses = hs_users_info_city_201,
       .problems = hs_users_info_p_create, .access = "cities:write" },
     { .method = "GET", .path = "/users-info/v1/cities/{id}",
       .operation_id = "users_info_get_city", .summary = "Get a city",
-      .tags = "cities", .handler = hs_users_info_get_city,
+      .tags = "cities",
+      .handler = hs_users_info_get, .data = &hs_users_info_cities,
       .params = hs_users_info_id_param, .responses = hs_users_info_city_200,
       .problems = hs_users_info_p_get, .access = "cities:read" },
     { .method = "PATCH", .path = "/users-info/v1/cities/{id}",
       .operation_id = "users_info_update_city",
       .summary = "Update a city (partial)", .tags = "cities",
-      .handler = hs_users_info_update_city,
+      .handler = hs_users_info_patch, .data = &hs_users_info_cities,
       .params = hs_users_info_id_param,
       .body_schema = hs_users_info_update_city_schema,
       .body_media = "application/json, application/merge-patch+json",
@@ -666,7 +607,8 @@ static const hs_route_t  hs_users_info_ops[] = {
     { .method = "DELETE", .path = "/users-info/v1/cities/{id}",
       .operation_id = "users_info_delete_city", .summary = "Delete a city",
       .description = "409 while an address refers to it.",
-      .tags = "cities", .handler = hs_users_info_delete_city,
+      .tags = "cities",
+      .handler = hs_users_info_delete, .data = &hs_users_info_cities,
       .params = hs_users_info_id_param, .responses = hs_users_info_204,
       .problems = hs_users_info_p_update, .access = "cities:write" },
 };
