@@ -251,8 +251,8 @@ hs__select(json_t *row, const char *const *sel, size_t nsel)
 
 
 static hs_rc_t
-hs__run(hs_db_t *db, hs__sb_t *b, const hs__params_t *p, hs_db_res_t **res,
-    hs_error_t *err)
+hs__run_v(hs_db_t *db, hs__sb_t *b, const hs_dbv_t *v, size_t n,
+    hs_db_res_t **res, hs_error_t *err)
 {
     hs_rc_t        rc;
     hs_db_conn_t  *c;
@@ -267,7 +267,15 @@ hs__run(hs_db_t *db, hs__sb_t *b, const hs__params_t *p, hs_db_res_t **res,
         return rc;
     }
 
-    return hs_db_exec(c, b->s, p->v, p->n, res, err);
+    return hs_db_exec(c, b->s, v, n, res, err);
+}
+
+
+static hs_rc_t
+hs__run(hs_db_t *db, hs__sb_t *b, const hs__params_t *p, hs_db_res_t **res,
+    hs_error_t *err)
+{
+    return hs__run_v(db, b, p->v, p->n, res, err);
 }
 
 
@@ -654,9 +662,7 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     json_t               *row;
     hs__sb_t              b;
     hs_dbv_t             *odp;
-    hs__params_t          p;
     hs_db_res_t          *res;
-    hs_db_conn_t         *c;
     size_t                nsel;
     const char *const    *sel;
 
@@ -667,27 +673,29 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
         return HS_EINVAL;
     }
 
+    /* $1 is the tenant; the query's own parameters follow */
+    odp = hs_alloc(sizeof(hs_dbv_t));
+    if (odp == NULL) {
+        hs_error_set(err, "out of memory");
+        return HS_ENOMEM;
+    }
+
+    odp[0] = hs_dbv_text(sec->tenant_id, strlen(sec->tenant_id));
+    nod = 1;
     next_param = 2;
     where = NULL;
     order = NULL;
-    odp = NULL;
-    nod = 0;
 
     rc = hs_od_sql(q, hs_db_kind(db), &next_param, &where, &order, &odp,
                    &nod, err);
     if (rc != HS_OK) {
+        hs_free(odp);
         return rc;
     }
 
     limit = hs_od_limit(q);
 
     memset(&b, 0, sizeof(b));
-    p.n = 0;
-    hs__bind_text(&p, sec->tenant_id);
-
-    for (i = 0; i < nod && p.n < HS__REPO_MAX_FIELDS; i++) {
-        p.v[p.n++] = odp[i];
-    }
 
     hs__sb_add(&b, "SELECT ");
     hs__columns(&b, t);
@@ -700,10 +708,7 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     }
     hs__sb_add(&b, " LIMIT %zu", limit + 1);
 
-    rc = i < nod ? HS_ERROR : hs_db_conn_get(db, &c, err);
-    if (rc == HS_OK) {
-        rc = hs__run(db, &b, &p, &res, err);
-    }
+    rc = hs__run_v(db, &b, odp, nod, &res, err);
 
     hs_free(b.s);
     hs_free(where);

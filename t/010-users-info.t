@@ -165,6 +165,16 @@ sub run_suite {
     is_deeply [ map { $_->{id} } @{ $r->{json}{items} } ], [ map { $_->{id} } @{ $p2->{json}{items} } ],
         "$kind: prev_cursor returns the previous page";
 
+    # the largest queries the limits allow still run (many terms, several
+    # sort keys, a cursor): parameters are not capped below the limits
+    my $many = join ' or ', map { sprintf("email eq 'u%02d\@example.com'", $_) } 1 .. 64;
+    my $ob = uri('display_name desc,email asc,created_at desc');
+    $r = $ng->get("$U?limit=5&\$orderby=$ob&\$filter=" . uri($many));
+    is $r->{status}, 200, "$kind: 64 terms and 3 sort keys";
+    $r = $ng->get("$U?limit=5&\$orderby=$ob&\$filter=" . uri($many) . '&cursor=' . uri($r->{json}{page_info}{next_cursor}));
+    is $r->{status}, 200, "$kind: and their next page";
+    is scalar(@{ $r->{json}{items} }), 5, "$kind: of 5 rows";
+
     # $select
     $r = $ng->get("$U?\$select=email&limit=1");
     ok exists $r->{json}{items}[0]{email}, "$kind: \$select keeps the field";
