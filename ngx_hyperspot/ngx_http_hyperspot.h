@@ -65,6 +65,9 @@ extern ngx_module_t  ngx_http_hyperspot_filter_module;
 /* ngx_http_hyperspot_handler.c */
 ngx_int_t ngx_http_hyperspot_handler(ngx_http_request_t *r);
 ngx_http_hyperspot_ctx_t *ngx_http_hyperspot_get_ctx(ngx_http_request_t *r);
+/* Builds the request's SecurityCtx once (ctx->sec; empty: anonymous). */
+ngx_int_t ngx_http_hyperspot_secctx(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx);
 ngx_int_t ngx_http_hyperspot_send(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, const u_char *body, size_t len);
 ngx_int_t ngx_http_hyperspot_send_problem(ngx_http_request_t *r,

@@ -48,8 +48,7 @@ static ngx_int_t ngx_http_hyperspot_problem(ngx_http_request_t *r,
 
 static ngx_table_elt_t *ngx_http_hyperspot_header(ngx_http_request_t *r,
     const char *name, size_t len);
-static ngx_int_t ngx_http_hyperspot_secctx(ngx_http_request_t *r,
-    ngx_http_hyperspot_ctx_t *ctx);
+
 
 
 static uint64_t  ngx_http_hyperspot_rid_state;
@@ -169,7 +168,7 @@ ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
  * comes from the development settings only: hyperspot_dev_tenant, or the
  * hyperspot_dev_tenant_header when the request has a valid uuid there.
  */
-static ngx_int_t
+ngx_int_t
 ngx_http_hyperspot_secctx(ngx_http_request_t *r,
     ngx_http_hyperspot_ctx_t *ctx)
 {

@@ -24,6 +24,8 @@
 
 static ngx_int_t ngx_http_hyperspot_rid_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_hyperspot_sec_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static void ngx_http_hyperspot_log_write(void *data, hs_log_level_t level,
     const char *msg);
 static const char *ngx_http_hyperspot_getenv(void *data, const char *name);
@@ -195,6 +197,15 @@ static ngx_http_variable_t  ngx_http_hyperspot_vars[] = {
     { ngx_string("hs_request_id"), NULL, ngx_http_hyperspot_rid_variable,
       0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("hs_tenant_id"), NULL, ngx_http_hyperspot_sec_variable,
+      offsetof(hs_secctx_t, tenant_id), NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("hs_subject_id"), NULL, ngx_http_hyperspot_sec_variable,
+      offsetof(hs_secctx_t, subject_id), NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("hs_auth_method"), NULL, ngx_http_hyperspot_sec_variable,
+      offsetof(hs_secctx_t, auth_method), NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
       ngx_http_null_variable
 };
 
@@ -215,6 +226,40 @@ ngx_http_hyperspot_rid_variable(ngx_http_request_t *r,
     v->no_cacheable = 0;
     v->not_found = 0;
     v->data = ctx->rid;
+
+    return NGX_OK;
+}
+
+
+/*
+ * $hs_tenant_id, $hs_subject_id, $hs_auth_method: from the SecurityCtx,
+ * built on first use, so they also work in phases before the content
+ * handler (limit_req keys). Not found for anonymous requests.
+ */
+static ngx_int_t
+ngx_http_hyperspot_sec_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                    *p;
+    ngx_http_hyperspot_ctx_t  *ctx;
+
+    ctx = ngx_http_hyperspot_get_ctx(r);
+    if (ctx == NULL || ngx_http_hyperspot_secctx(r, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    p = (u_char *) &ctx->sec + data;
+
+    if (ctx->sec.tenant_id[0] == '\0') {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = ngx_strlen(p);
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = p;
 
     return NGX_OK;
 }

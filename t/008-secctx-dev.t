@@ -49,6 +49,38 @@ is $r->{status}, 401, 'the header alone authenticates nothing';
 $ng->check_log;
 $ng->stop;
 
+# $hs_tenant_id & co.: in log_format, and as a per-tenant limit_req key
+{
+    my $rl = HsTest->new(modules => [qw(calculator testkit)], http => qq{
+        log_format sec '\$request_uri t=\$hs_tenant_id s=\$hs_subject_id a=\$hs_auth_method';
+        access_log %%PREFIX%%/logs/sec.log sec;
+        limit_req_zone \$hs_tenant_id zone=per_tenant:1m rate=1r/m;
+        server {
+            listen 127.0.0.1:%%PORT%%;
+            hyperspot_dev_tenant $T1;
+            hyperspot_dev_tenant_header X-Dev-Tenant;
+            location / {
+                hyperspot on;
+                limit_req zone=per_tenant;
+                limit_req_status 429;
+            }
+        }
+    });
+    $rl->start;
+    is $rl->get('/testkit/v1/whoami')->{status}, 200, 'first request of tenant 1';
+    my $r = $rl->get('/testkit/v1/whoami');
+    HsTest::problem_ok($r, 429, 'too_many_requests', 'second request of tenant 1 is limited');
+    is $r->{headers}{'retry-after'}, '1', 'with Retry-After';
+    is $rl->get('/testkit/v1/whoami', headers => { 'X-Dev-Tenant' => $T2 })->{status}, 200,
+        'tenant 2 has its own budget';
+    $rl->stop;
+    my $log = do { local (@ARGV, $/) = ($rl->prefix . '/logs/sec.log'); <> };
+    like $log, qr{^/testkit/v1/whoami t=$T1 s=00000000-0000-0000-0000-000000000001 a=dev$}m,
+        'tenant, subject and method in the access log';
+    like $log, qr{^/testkit/v1/whoami t=$T2 }m, 'per request';
+    $rl->check_log(allow => [qr/limiting requests/]);
+}
+
 my $bad = HsTest->new(modules => [qw(calculator)], http => q{
     server { listen 127.0.0.1:%%PORT%%; hyperspot_dev_tenant not-a-uuid; location / { hyperspot on; } }
 });
