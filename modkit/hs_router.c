@@ -371,24 +371,6 @@ failed:
 }
 
 
-hs_rc_t
-hs_router_add_routes(hs_router_t *router, const char *module,
-    const hs_route_t *routes, size_t n, void *data, hs_error_t *err)
-{
-    size_t   i;
-    hs_rc_t  rc;
-
-    for (i = 0; i < n; i++) {
-        rc = hs_router_add(router, module, &routes[i], data, err);
-        if (rc != HS_OK) {
-            return rc;
-        }
-    }
-
-    return HS_OK;
-}
-
-
 static int
 hs__rnode_cmp(const void *a, const void *b)
 {

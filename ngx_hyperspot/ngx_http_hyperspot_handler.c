@@ -42,7 +42,11 @@ static void ngx_http_hyperspot_task_abort(void *data);
 static void ngx_http_hyperspot_task_guard(ngx_event_t *ev);
 static ngx_int_t ngx_http_hyperspot_send_call(ngx_http_request_t *r,
     hs_call_t *call);
+static ngx_int_t ngx_http_hyperspot_vproblem(ngx_http_request_t *r,
+    hs_problem_kind_t kind, const char *fmt, va_list args);
 static ngx_int_t ngx_http_hyperspot_problem(ngx_http_request_t *r,
+    hs_problem_kind_t kind, const char *fmt, ...);
+static ngx_int_t ngx_http_hyperspot_refuse(ngx_http_request_t *r,
     hs_problem_kind_t kind, const char *fmt, ...);
 
 
@@ -235,18 +239,13 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
                          r->method_name.len, (char *) r->uri.data,
                          r->uri.len, &ctx->match);
 
-    if (rc == HS_ENOTFOUND || rc == HS_EMETHOD) {
-        nrc = ngx_http_discard_request_body(r);
-        if (nrc != NGX_OK) {
-            return nrc;
-        }
+    if (rc == HS_ENOTFOUND) {
+        return ngx_http_hyperspot_refuse(r, HS_PROBLEM_NOT_FOUND,
+                                         "no operation is served at this "
+                                         "path");
+    }
 
-        if (rc == HS_ENOTFOUND) {
-            return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_FOUND,
-                                              "no operation is served at "
-                                              "this path");
-        }
-
+    if (rc == HS_EMETHOD) {
         allow = ngx_list_push(&r->headers_out.headers);
         if (allow == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -257,10 +256,10 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
         allow->value.len = ngx_strlen(ctx->match.allow);
         allow->value.data = (u_char *) ctx->match.allow;
 
-        return ngx_http_hyperspot_problem(r, HS_PROBLEM_METHOD_NOT_ALLOWED,
-                                          "method %V is not allowed here; "
-                                          "allowed: %s", &r->method_name,
-                                          ctx->match.allow);
+        return ngx_http_hyperspot_refuse(r, HS_PROBLEM_METHOD_NOT_ALLOWED,
+                                         "method %V is not allowed here; "
+                                         "allowed: %s", &r->method_name,
+                                         ctx->match.allow);
     }
 
     op = ctx->match.op;
@@ -269,15 +268,10 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
     if (h != NULL
         && !hs_api_op_acceptable(op, (char *) h->value.data, h->value.len))
     {
-        nrc = ngx_http_discard_request_body(r);
-        if (nrc != NGX_OK) {
-            return nrc;
-        }
-
-        return ngx_http_hyperspot_problem(r, HS_PROBLEM_NOT_ACCEPTABLE,
-                                          "this operation answers %s, which"
-                                          " the Accept header excludes",
-                                          hs_api_op_produces(op));
+        return ngx_http_hyperspot_refuse(r, HS_PROBLEM_NOT_ACCEPTABLE,
+                                         "this operation answers %s, which"
+                                         " the Accept header excludes",
+                                         hs_api_op_produces(op));
     }
 
     if (ngx_http_hyperspot_secctx(r, ctx) != NGX_OK) {
@@ -287,14 +281,9 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
     if (ctx->sec.tenant_id[0] == '\0'
         && ngx_strcmp(hs_api_op_route(op)->access, "public") != 0)
     {
-        nrc = ngx_http_discard_request_body(r);
-        if (nrc != NGX_OK) {
-            return nrc;
-        }
-
-        return ngx_http_hyperspot_problem(r, HS_PROBLEM_UNAUTHORIZED,
-                                          "this operation requires an "
-                                          "authenticated tenant");
+        return ngx_http_hyperspot_refuse(r, HS_PROBLEM_UNAUTHORIZED,
+                                         "this operation requires an "
+                                         "authenticated tenant");
     }
 
     mctx = hs_registry_find(hmcf->registry, ctx->match.module);
@@ -302,15 +291,10 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
     if (mctx != NULL && (mctx->desc->capabilities & HS_CAP_DB)
         && !hmcf->db_ready)
     {
-        nrc = ngx_http_discard_request_body(r);
-        if (nrc != NGX_OK) {
-            return nrc;
-        }
-
-        return ngx_http_hyperspot_problem(r, HS_PROBLEM_SERVICE_UNAVAILABLE,
-                                          "the database is not ready "
-                                          "(migrations pending); retry "
-                                          "later");
+        return ngx_http_hyperspot_refuse(r, HS_PROBLEM_SERVICE_UNAVAILABLE,
+                                         "the database is not ready "
+                                         "(migrations pending); retry "
+                                         "later");
     }
 
     if (ctx->match.route->flags & HS_ROUTE_EVENT_LOOP) {
@@ -330,12 +314,7 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
         if (h == NULL
             || !hs_api_op_accepts(op, (char *) h->value.data, h->value.len))
         {
-            nrc = ngx_http_discard_request_body(r);
-            if (nrc != NGX_OK) {
-                return nrc;
-            }
-
-            return ngx_http_hyperspot_problem(r,
+            return ngx_http_hyperspot_refuse(r,
                        HS_PROBLEM_UNSUPPORTED_MEDIA_TYPE,
                        "the request body must be %s",
                        hs_api_op_consumes(op));
@@ -733,20 +712,52 @@ ngx_http_hyperspot_send_problem(ngx_http_request_t *r, hs_problem_t *p)
 
 
 static ngx_int_t
-ngx_http_hyperspot_problem(ngx_http_request_t *r, hs_problem_kind_t kind,
-    const char *fmt, ...)
+ngx_http_hyperspot_vproblem(ngx_http_request_t *r, hs_problem_kind_t kind,
+    const char *fmt, va_list args)
 {
-    u_char   buf[1024], *last;
-    va_list  args;
+    u_char  buf[1024], *last;
 
-    va_start(args, fmt);
     last = ngx_vslprintf(buf, buf + sizeof(buf) - 1, fmt, args);
-    va_end(args);
-
     *last = '\0';
 
     return ngx_http_hyperspot_send_problem(r,
                                   hs_problem_new(kind, "%s", (char *) buf));
+}
+
+
+static ngx_int_t
+ngx_http_hyperspot_problem(ngx_http_request_t *r, hs_problem_kind_t kind,
+    const char *fmt, ...)
+{
+    ngx_int_t  rc;
+    va_list    args;
+
+    va_start(args, fmt);
+    rc = ngx_http_hyperspot_vproblem(r, kind, fmt, args);
+    va_end(args);
+
+    return rc;
+}
+
+
+/* A problem for a request refused before its body was read. */
+static ngx_int_t
+ngx_http_hyperspot_refuse(ngx_http_request_t *r, hs_problem_kind_t kind,
+    const char *fmt, ...)
+{
+    ngx_int_t  rc;
+    va_list    args;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    va_start(args, fmt);
+    rc = ngx_http_hyperspot_vproblem(r, kind, fmt, args);
+    va_end(args);
+
+    return rc;
 }
 
 

@@ -95,10 +95,6 @@ HS_API void hs_router_destroy(hs_router_t *router);
 HS_API hs_rc_t hs_router_add(hs_router_t *router, const char *module,
     const hs_route_t *route, void *data, hs_error_t *err);
 
-/* Adds n routes of a module's table, all with the same data. */
-HS_API hs_rc_t hs_router_add_routes(hs_router_t *router, const char *module,
-    const hs_route_t *routes, size_t n, void *data, hs_error_t *err);
-
 /* The same, with an attachment returned by hs_router_match() in m->op. */
 HS_API hs_rc_t hs_router_add_ex(hs_router_t *router, const char *module,
     const hs_route_t *route, void *data, void *op, hs_error_t *err);
