@@ -41,6 +41,7 @@ typedef struct {
 
 struct hs_api_op_s {
     const hs_route_t   *decl;
+    size_t              index;          /* in hs_api_t.ops */
     char               *module;
     json_t             *body_json;
     hs_schema_t        *body;
@@ -626,6 +627,7 @@ hs_api_add_operations(hs_api_t *api, const char *module,
             return rc;
         }
 
+        op->index = api->nops;
         api->ops[api->nops++] = op;
     }
 
@@ -1131,6 +1133,13 @@ hs_api_finish(hs_api_t *api, const hs_api_info_t *info, hs_error_t *err)
 
 
 /* ------------------------------------------------- event-loop checks */
+
+size_t
+hs_api_op_index(const hs_api_op_t *op)
+{
+    return op->index;
+}
+
 
 const hs_route_t *
 hs_api_op_route(const hs_api_op_t *op)

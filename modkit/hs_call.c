@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hs_call.h"
+#include "hs_json.h"
 
 #define HS__MIME_JSON     "application/json"
 #define HS__MIME_PROBLEM  "application/problem+json"
@@ -313,7 +314,7 @@ hs__call_internal(hs_call_t *call, const char *why)
 void
 hs_call_execute(hs_call_t *call)
 {
-    char          *out, *why;
+    char          *why;
     hs_rc_t        rc;
     json_error_t   jerr;
 
@@ -378,16 +379,13 @@ render:
         hs__call_render_problem(call);
 
     } else if (call->response != NULL) {
-        out = json_dumps(call->response, JSON_COMPACT | JSON_ENCODE_ANY);
+        call->out = hs_json_dump(call->response, &call->out_len);
 
-        if (out == NULL) {
-            hs__call_internal(call, "json_dumps() failed");
+        if (call->out == NULL) {
+            hs__call_internal(call, "hs_json_dump() failed");
             hs__call_render_problem(call);
 
         } else {
-            call->out = hs_strdup(out);
-            free(out);
-            call->out_len = call->out ? strlen(call->out) : 0;
             call->out_type = HS__MIME_JSON;
         }
     }
@@ -397,6 +395,20 @@ render:
         call->status = 500;
         call->out_type = NULL;
     }
+
+    /*
+     * What only the rendering needed is freed here, on the thread that
+     * allocated it; the glue keeps the rendered response.
+     */
+    json_decref(call->json);
+    call->json = NULL;
+    json_decref(call->response);
+    call->response = NULL;
+    hs_problem_free(call->problem);
+    call->problem = NULL;
+    hs_free(call->body);
+    call->body = NULL;
+    call->body_len = 0;
 }
 
 

@@ -5,6 +5,7 @@
  */
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,7 @@ typedef struct {
 } hs__db_sqlite_buf_t;
 
 
+static void hs__db_sqlite_setup(void);
 static hs_rc_t hs__db_sqlite_rc(int code);
 static hs_rc_t hs__db_sqlite_error(sqlite3 *h, int code, const char *what,
     hs_error_t *err);
@@ -34,6 +36,23 @@ static hs_rc_t hs__db_sqlite_row(sqlite3_stmt *stmt, hs__db_sqlite_buf_t *b,
     const unsigned char *is_bool, size_t cols);
 static hs_rc_t hs__db_sqlite_res_new(sqlite3_stmt *stmt, hs_db_res_t **res,
     unsigned char **is_bool);
+
+
+static pthread_once_t  hs__db_sqlite_once = PTHREAD_ONCE_INIT;
+
+
+/*
+ * Process-wide SQLite settings, before the library initializes: no memory
+ * statistics, whose global mutex every allocation of every connection
+ * would take (pool threads would queue on it). If the library was already
+ * initialized by someone else, its settings stay as they are.
+ */
+static void
+hs__db_sqlite_setup(void)
+{
+    (void) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void) sqlite3_initialize();
+}
 
 
 /* Maps an (extended) SQLite result code to hs_rc_t. */
@@ -82,6 +101,8 @@ hs__db_sqlite_open(hs_db_t *db, hs_db_conn_t *c, hs_error_t *err)
     sqlite3  *h;
 
     h = NULL;
+
+    (void) pthread_once(&hs__db_sqlite_once, hs__db_sqlite_setup);
 
     code = sqlite3_open_v2(db->path, &h,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE

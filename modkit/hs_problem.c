@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hs_problem.h"
+#include "hs_json.h"
 
 typedef struct {
     int          status;
@@ -185,7 +186,7 @@ char *
 hs_problem_render(const hs_problem_t *p, const char *instance,
     const char *trace_id, size_t *len)
 {
-    char    type[256], inst[2048], *out, *copy;
+    char    type[256], inst[2048], *out;
     json_t  *doc;
 
     snprintf(type, sizeof(type), "%s%s", HS_PROBLEM_TYPE_BASE, p->code);
@@ -211,20 +212,8 @@ hs_problem_render(const hs_problem_t *p, const char *instance,
         json_object_set(doc, "errors", p->errors);
     }
 
-    out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    out = hs_json_dump(doc, len);
     json_decref(doc);
 
-    if (out == NULL) {
-        return NULL;
-    }
-
-    /* json_dumps() memory belongs to jansson's allocator */
-    copy = hs_strdup(out);
-    free(out);
-
-    if (copy != NULL && len != NULL) {
-        *len = strlen(copy);
-    }
-
-    return copy;
+    return out;
 }

@@ -13,7 +13,22 @@
 
 #define NGX_HTTP_HYPERSPOT_RID_LEN  32    /* generated ids: 128 bits, hex */
 
+typedef struct ngx_http_hyperspot_job_s  ngx_http_hyperspot_job_t;
+
+/* Calls waiting for the end of the event loop's turn, per thread pool. */
+typedef struct ngx_http_hyperspot_main_conf_s  ngx_http_hyperspot_main_conf_t;
+
 typedef struct {
+    ngx_http_hyperspot_main_conf_t  *hmcf;
+    ngx_thread_pool_t         *tp;
+    ngx_str_t                  name;
+    ngx_http_hyperspot_job_t  *head;
+    ngx_http_hyperspot_job_t **tail;
+    ngx_uint_t                 pending;
+    ngx_event_t                flush;      /* posted: sends them off */
+} ngx_http_hyperspot_dispatcher_t;
+
+struct ngx_http_hyperspot_main_conf_s {
     ngx_str_t             config_file;    /* hyperspot_config */
     ngx_str_t             database;       /* hyperspot_database */
     hs_dburl_t            dburl;
@@ -32,12 +47,17 @@ typedef struct {
     ngx_str_t             title;          /* of the OpenAPI document */
     ngx_str_t             docs_js;        /* the reference page's assets, */
     ngx_str_t             docs_css;       /* read at configuration time */
-} ngx_http_hyperspot_main_conf_t;
+    ngx_array_t           dispatchers;    /* of ..._dispatcher_t *, one per
+                                             thread pool in use */
+    uint64_t             *op_ns;          /* per worker: what each
+                                             operation's calls take, ns */
+};
 
 typedef struct {
     ngx_flag_t            enable;         /* hyperspot */
     ngx_str_t             tp_name;        /* hyperspot_thread_pool */
     ngx_thread_pool_t    *tp;
+    ngx_http_hyperspot_dispatcher_t  *dispatcher;
     ngx_flag_t            openapi;        /* hyperspot_openapi */
     ngx_flag_t            docs;           /* hyperspot_docs */
     ngx_flag_t            check_responses; /* hyperspot_check_responses */
@@ -78,6 +98,7 @@ ngx_int_t ngx_http_hyperspot_openapi(ngx_http_request_t *r);
 ngx_int_t ngx_http_hyperspot_docs(ngx_http_request_t *r);
 ngx_int_t ngx_http_hyperspot_docs_asset(ngx_http_request_t *r);
 void ngx_http_hyperspot_rid_seed(void);
+void ngx_http_hyperspot_flush(ngx_event_t *ev);
 
 /* ngx_http_hyperspot_filter.c */
 ngx_int_t ngx_http_hyperspot_add_rid_header(ngx_http_request_t *r,

@@ -15,20 +15,48 @@
 #include <ngx_thread_pool.h>
 
 #include <sys/random.h>
+#include <time.h>
 
 #include "ngx_http_hyperspot.h"
 
 
+/*
+ * One request's call on its way through the pool. Calls that arrive in
+ * one turn of the event loop are posted together: a batch is one pool
+ * task that runs its calls one after the other, so that the hand-off to a
+ * pool thread and back (a mutex, a condition variable, an eventfd write
+ * and two context switches) is paid per batch, not per request. What an
+ * operation's calls took so far decides what may share a batch: a batch
+ * holds at most NGX_HTTP_HYPERSPOT_BATCH calls expected to take
+ * NGX_HTTP_HYPERSPOT_BATCH_NS together; an operation not measured yet, or
+ * slower than that, is posted alone, so that a slow call never holds
+ * quick ones back.
+ */
+struct ngx_http_hyperspot_job_s {
+    hs_call_t                  *call;
+    ngx_http_request_t         *request;   /* NULL once the request is gone */
+    ngx_pool_cleanup_t         *cleanup;
+    ngx_http_hyperspot_job_t   *next;
+    size_t                      op;        /* hs_api_op_index(), or -1 */
+    uint64_t                    ns;        /* what the call took */
+};
+
 typedef struct {
-    hs_call_t             *call;
-    ngx_http_request_t    *request;    /* NULL once the request is gone */
-    ngx_pool_cleanup_t    *cleanup;
-    ngx_event_t            guard;      /* a non-cancelable timer: a worker
-                                          shutting down gracefully waits
-                                          for the task */
-} ngx_http_hyperspot_task_t;
+    ngx_http_hyperspot_dispatcher_t  *dispatcher;
+    ngx_http_hyperspot_job_t         *jobs;
+    ngx_http_hyperspot_job_t        **last;
+    ngx_uint_t                        n;
+    uint64_t                          ns;  /* expected, all calls */
+    ngx_event_t                       guard;  /* a non-cancelable timer: a
+                                                 worker shutting down
+                                                 gracefully waits for the
+                                                 batch */
+} ngx_http_hyperspot_batch_t;
 
 #define NGX_HTTP_HYPERSPOT_GUARD_MS  60000
+#define NGX_HTTP_HYPERSPOT_BATCH     16      /* calls per pool task, at most */
+#define NGX_HTTP_HYPERSPOT_BATCH_NS  500000  /* their expected time, at most */
+#define NGX_HTTP_HYPERSPOT_NO_OP     ((size_t) -1)
 
 
 static void ngx_http_hyperspot_body_handler(ngx_http_request_t *r);
@@ -36,10 +64,16 @@ static ngx_int_t ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     ngx_http_hyperspot_ctx_t *ctx);
 static ngx_int_t ngx_http_hyperspot_json_body(ngx_http_request_t *r,
     char **body, size_t *len);
-static void ngx_http_hyperspot_task_run(void *data, ngx_log_t *log);
-static void ngx_http_hyperspot_task_done(ngx_event_t *ev);
-static void ngx_http_hyperspot_task_abort(void *data);
-static void ngx_http_hyperspot_task_guard(ngx_event_t *ev);
+static ngx_http_hyperspot_batch_t *ngx_http_hyperspot_batch_new(
+    ngx_http_hyperspot_dispatcher_t *d, ngx_log_t *log);
+static void ngx_http_hyperspot_batch_post(ngx_http_hyperspot_batch_t *b,
+    ngx_log_t *log);
+static void ngx_http_hyperspot_job_fail(ngx_http_hyperspot_job_t *job,
+    ngx_http_hyperspot_dispatcher_t *d);
+static void ngx_http_hyperspot_job_abort(void *data);
+static void ngx_http_hyperspot_batch_run(void *data, ngx_log_t *log);
+static void ngx_http_hyperspot_batch_done(ngx_event_t *ev);
+static void ngx_http_hyperspot_batch_guard(ngx_event_t *ev);
 static ngx_int_t ngx_http_hyperspot_send_call(ngx_http_request_t *r,
     hs_call_t *call);
 static ngx_int_t ngx_http_hyperspot_vproblem(ngx_http_request_t *r,
@@ -376,9 +410,9 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     ngx_table_elt_t                  *h;
     const char *const                *names;
     ngx_int_t                         rc;
-    ngx_thread_task_t                *task;
     ngx_pool_cleanup_t               *cln;
-    ngx_http_hyperspot_task_t        *t;
+    ngx_http_hyperspot_job_t         *job;
+    ngx_http_hyperspot_dispatcher_t  *d;
     ngx_http_hyperspot_loc_conf_t    *hlcf;
     ngx_http_hyperspot_main_conf_t   *hmcf;
 
@@ -427,48 +461,194 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
         }
     }
 
-    task = ngx_calloc(sizeof(ngx_thread_task_t)
-                      + sizeof(ngx_http_hyperspot_task_t),
-                      r->connection->log);
+    job = ngx_alloc(sizeof(ngx_http_hyperspot_job_t), r->connection->log);
     cln = ngx_pool_cleanup_add(r->pool, 0);
 
-    if (task == NULL || cln == NULL) {
-        ngx_free(task);
+    if (job == NULL || cln == NULL) {
+        ngx_free(job);
         hs_call_free(call);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    t = (ngx_http_hyperspot_task_t *) (task + 1);
-    t->call = call;
-    t->request = r;
-    t->cleanup = cln;
+    job->call = call;
+    job->request = r;
+    job->cleanup = cln;
+    job->next = NULL;
+    job->op = ctx->match.op ? hs_api_op_index(ctx->match.op)
+                            : NGX_HTTP_HYPERSPOT_NO_OP;
+    job->ns = 0;
 
-    task->ctx = t;
-    task->handler = ngx_http_hyperspot_task_run;
-    task->event.handler = ngx_http_hyperspot_task_done;
-    task->event.data = task;
-    task->event.log = r->connection->log;
+    cln->handler = ngx_http_hyperspot_job_abort;
+    cln->data = job;
 
-    if (ngx_thread_task_post(hlcf->tp, task) != NGX_OK) {
-        /* queue full (nginx logged it) */
-        ngx_free(task);
-        hs_call_free(call);
+    /* posted at the end of this turn of the event loop, with the others */
+    d = hlcf->dispatcher;
 
-        return ngx_http_hyperspot_problem(r, HS_PROBLEM_SERVICE_UNAVAILABLE,
-                                          "the server is busy: the %V "
-                                          "thread pool queue is full; retry "
-                                          "later", &hlcf->tp_name);
+    *d->tail = job;
+    d->tail = &job->next;
+    d->pending++;
+
+    if (!d->flush.posted) {
+        ngx_post_event(&d->flush, &ngx_posted_events);
     }
 
-    cln->handler = ngx_http_hyperspot_task_abort;
-    cln->data = t;
-
-    t->guard.handler = ngx_http_hyperspot_task_guard;
-    t->guard.data = t;
-    t->guard.log = r->connection->log;
-    ngx_add_timer(&t->guard, NGX_HTTP_HYPERSPOT_GUARD_MS);
-
     return NGX_DONE;
+}
+
+
+/*
+ * The pending calls of one pool, in batches (see ngx_http_hyperspot_job_s),
+ * each one pool task.
+ */
+void
+ngx_http_hyperspot_flush(ngx_event_t *ev)
+{
+    uint64_t                          ns;
+    ngx_uint_t                        alone;
+    ngx_http_hyperspot_job_t         *job, *next;
+    ngx_http_hyperspot_batch_t       *b;
+    ngx_http_hyperspot_dispatcher_t  *d;
+
+    d = ev->data;
+
+    job = d->head;
+
+    d->head = NULL;
+    d->tail = &d->head;
+    d->pending = 0;
+
+    b = NULL;
+
+    for ( /* void */ ; job != NULL; job = next) {
+        next = job->next;
+        job->next = NULL;
+
+        if (job->request == NULL) {
+            ngx_http_hyperspot_job_fail(job, d);
+            continue;
+        }
+
+        ns = (job->op != NGX_HTTP_HYPERSPOT_NO_OP && d->hmcf->op_ns)
+             ? d->hmcf->op_ns[job->op] : 0;
+        alone = (ns == 0 || ns > NGX_HTTP_HYPERSPOT_BATCH_NS);
+
+        if (b != NULL
+            && (alone || b->n == NGX_HTTP_HYPERSPOT_BATCH
+                || b->ns + ns > NGX_HTTP_HYPERSPOT_BATCH_NS))
+        {
+            ngx_http_hyperspot_batch_post(b, ev->log);
+            b = NULL;
+        }
+
+        if (b == NULL) {
+            b = ngx_http_hyperspot_batch_new(d, ev->log);
+            if (b == NULL) {
+                ngx_http_hyperspot_job_fail(job, d);
+                continue;
+            }
+        }
+
+        *b->last = job;
+        b->last = &job->next;
+        b->n++;
+        b->ns += ns;
+
+        if (alone) {
+            ngx_http_hyperspot_batch_post(b, ev->log);
+            b = NULL;
+        }
+    }
+
+    if (b != NULL) {
+        ngx_http_hyperspot_batch_post(b, ev->log);
+    }
+}
+
+
+static ngx_http_hyperspot_batch_t *
+ngx_http_hyperspot_batch_new(ngx_http_hyperspot_dispatcher_t *d,
+    ngx_log_t *log)
+{
+    ngx_thread_task_t           *task;
+    ngx_http_hyperspot_batch_t  *b;
+
+    task = ngx_calloc(sizeof(ngx_thread_task_t)
+                      + sizeof(ngx_http_hyperspot_batch_t), log);
+    if (task == NULL) {
+        return NULL;
+    }
+
+    b = (ngx_http_hyperspot_batch_t *) (task + 1);
+    b->dispatcher = d;
+    b->last = &b->jobs;
+
+    task->ctx = b;
+    task->handler = ngx_http_hyperspot_batch_run;
+    task->event.handler = ngx_http_hyperspot_batch_done;
+    task->event.data = task;
+    task->event.log = log;
+
+    return b;
+}
+
+
+static void
+ngx_http_hyperspot_batch_post(ngx_http_hyperspot_batch_t *b, ngx_log_t *log)
+{
+    ngx_thread_task_t         *task;
+    ngx_http_hyperspot_job_t  *job, *next;
+
+    task = (ngx_thread_task_t *) b - 1;
+
+    if (ngx_thread_task_post(b->dispatcher->tp, task) != NGX_OK) {
+        /* queue full (nginx logged it) */
+        for (job = b->jobs; job; job = next) {
+            next = job->next;
+            ngx_http_hyperspot_job_fail(job, b->dispatcher);
+        }
+
+        ngx_free(task);
+        return;
+    }
+
+    b->guard.handler = ngx_http_hyperspot_batch_guard;
+    b->guard.data = b;
+    b->guard.log = log;
+    ngx_add_timer(&b->guard, NGX_HTTP_HYPERSPOT_GUARD_MS);
+}
+
+
+/* A call that will not run: 503 for its request, if it is still there. */
+static void
+ngx_http_hyperspot_job_fail(ngx_http_hyperspot_job_t *job,
+    ngx_http_hyperspot_dispatcher_t *d)
+{
+    ngx_int_t            rc;
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = job->request;
+
+    if (r != NULL) {
+        job->cleanup->handler = NULL;
+    }
+
+    hs_call_free(job->call);
+    ngx_free(job);
+
+    if (r == NULL) {
+        return;
+    }
+
+    c = r->connection;
+
+    rc = ngx_http_hyperspot_problem(r, HS_PROBLEM_SERVICE_UNAVAILABLE,
+                                    "the server is busy: the %V thread "
+                                    "pool queue is full; retry later",
+                                    &d->name);
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
 }
 
 
@@ -524,66 +704,91 @@ ngx_http_hyperspot_json_body(ngx_http_request_t *r, char **body, size_t *len)
 
 
 static void
-ngx_http_hyperspot_task_run(void *data, ngx_log_t *log)
+ngx_http_hyperspot_batch_run(void *data, ngx_log_t *log)
 {
-    ngx_http_hyperspot_task_t  *t = data;
+    ngx_http_hyperspot_batch_t  *b = data;
 
-    hs_call_execute(t->call);
+    struct timespec            t0, t1;
+    ngx_http_hyperspot_job_t  *job;
+
+    for (job = b->jobs; job; job = job->next) {
+        (void) clock_gettime(CLOCK_MONOTONIC, &t0);
+        hs_call_execute(job->call);
+        (void) clock_gettime(CLOCK_MONOTONIC, &t1);
+
+        job->ns = (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000
+                  + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec;
+    }
 }
 
 
 static void
-ngx_http_hyperspot_task_abort(void *data)
+ngx_http_hyperspot_job_abort(void *data)
 {
-    ngx_http_hyperspot_task_t  *t = data;
+    ngx_http_hyperspot_job_t  *job = data;
 
-    t->request = NULL;
+    job->request = NULL;
 }
 
 
 static void
-ngx_http_hyperspot_task_guard(ngx_event_t *ev)
+ngx_http_hyperspot_batch_guard(ngx_event_t *ev)
 {
-    /* the handler is still running: keep waiting */
+    /* a handler is still running: keep waiting */
     ngx_add_timer(ev, NGX_HTTP_HYPERSPOT_GUARD_MS);
 }
 
 
 static void
-ngx_http_hyperspot_task_done(ngx_event_t *ev)
+ngx_http_hyperspot_batch_done(ngx_event_t *ev)
 {
-    ngx_int_t                   rc;
-    ngx_thread_task_t          *task;
-    ngx_connection_t           *c;
-    ngx_http_request_t         *r;
-    ngx_http_hyperspot_task_t  *t;
+    uint64_t                    *op_ns, ns;
+    ngx_int_t                    rc;
+    ngx_thread_task_t           *task;
+    ngx_connection_t            *c;
+    ngx_http_request_t          *r;
+    ngx_http_hyperspot_job_t    *job, *next;
+    ngx_http_hyperspot_batch_t  *b;
 
     task = ev->data;
-    t = task->ctx;
-    r = t->request;
+    b = task->ctx;
 
-    if (t->guard.timer_set) {
-        ngx_del_timer(&t->guard);
+    if (b->guard.timer_set) {
+        ngx_del_timer(&b->guard);
     }
 
-    if (r == NULL) {
-        /* the request was finalized while the task ran */
-        hs_call_free(t->call);
-        ngx_free(task);
-        return;
+    op_ns = b->dispatcher->hmcf->op_ns;
+
+    for (job = b->jobs; job; job = next) {
+        next = job->next;
+        r = job->request;
+
+        if (job->op != NGX_HTTP_HYPERSPOT_NO_OP && op_ns != NULL) {
+            /* a moving average: 1/8 of each new figure */
+            ns = op_ns[job->op];
+            op_ns[job->op] = ns ? ns - ns / 8 + job->ns / 8 : job->ns + 1;
+        }
+
+        if (r == NULL) {
+            /* the request was finalized while the call ran */
+            hs_call_free(job->call);
+            ngx_free(job);
+            continue;
+        }
+
+        job->cleanup->handler = NULL;
+        c = r->connection;
+
+        rc = ngx_http_hyperspot_send_call(r, job->call);
+
+        hs_call_free(job->call);
+        ngx_free(job);
+
+        ngx_http_finalize_request(r, rc);
+        ngx_http_run_posted_requests(c);
     }
 
-    t->cleanup->handler = NULL;
-
-    c = r->connection;
-
-    rc = ngx_http_hyperspot_send_call(r, t->call);
-
-    hs_call_free(t->call);
     ngx_free(task);
-
-    ngx_http_finalize_request(r, rc);
-    ngx_http_run_posted_requests(c);
 }
 
 
@@ -775,6 +980,7 @@ ngx_int_t
 ngx_http_hyperspot_health(ngx_http_request_t *r)
 {
     char                            *out;
+    size_t                           len;
     json_t                          *doc;
     ngx_int_t                        rc;
     ngx_uint_t                       status;
@@ -802,7 +1008,7 @@ ngx_http_hyperspot_health(ngx_http_request_t *r)
                         "healthy") == 0
              ? NGX_HTTP_OK : NGX_HTTP_SERVICE_UNAVAILABLE;
 
-    out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    out = hs_json_dump(doc, &len);
     json_decref(doc);
 
     if (out == NULL) {
@@ -810,8 +1016,8 @@ ngx_http_hyperspot_health(ngx_http_request_t *r)
     }
 
     rc = ngx_http_hyperspot_send(r, status, "application/json",
-                                 (u_char *) out, ngx_strlen(out));
-    free(out);
+                                 (u_char *) out, len);
+    hs_free(out);
 
     return rc;
 }

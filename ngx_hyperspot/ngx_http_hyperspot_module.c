@@ -51,6 +51,8 @@ static ngx_int_t ngx_http_hyperspot_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_hyperspot_postconfiguration(ngx_conf_t *cf);
 static void *ngx_http_hyperspot_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_hyperspot_create_loc_conf(ngx_conf_t *cf);
+static ngx_http_hyperspot_dispatcher_t *ngx_http_hyperspot_dispatcher(
+    ngx_conf_t *cf, ngx_http_hyperspot_loc_conf_t *hlcf);
 static char *ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 
@@ -834,6 +836,13 @@ ngx_http_hyperspot_postconfiguration(ngx_conf_t *cf)
     hmcf->registry = pf.registry;
     hmcf->api = pf.api;
 
+    hmcf->op_ns = ngx_pcalloc(cf->pool,
+                              hs_api_count(hmcf->api) * sizeof(uint64_t));
+    if (hmcf->op_ns == NULL) {
+        ngx_http_hyperspot_cleanup(hmcf);
+        return NGX_ERROR;
+    }
+
     cln = ngx_pool_cleanup_add(cf->pool, 0);
     if (cln == NULL) {
         ngx_http_hyperspot_cleanup(hmcf);
@@ -868,6 +877,13 @@ ngx_http_hyperspot_create_main_conf(ngx_conf_t *cf)
 
     hmcf->busy_timeout = NGX_CONF_UNSET_MSEC;
     hmcf->connect_timeout = NGX_CONF_UNSET_MSEC;
+
+    if (ngx_array_init(&hmcf->dispatchers, cf->pool, 2,
+                       sizeof(ngx_http_hyperspot_dispatcher_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
 
     /*
      * set by ngx_pcalloc():
@@ -942,6 +958,11 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
+    conf->dispatcher = ngx_http_hyperspot_dispatcher(cf, conf);
+    if (conf->dispatcher == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     /* content handler, unless the location has its own (proxy_pass, ...) */
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
@@ -950,4 +971,42 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* The dispatcher of the location's thread pool, shared by its locations. */
+static ngx_http_hyperspot_dispatcher_t *
+ngx_http_hyperspot_dispatcher(ngx_conf_t *cf,
+    ngx_http_hyperspot_loc_conf_t *hlcf)
+{
+    ngx_uint_t                         i;
+    ngx_http_hyperspot_dispatcher_t   *d, **dp;
+    ngx_http_hyperspot_main_conf_t    *hmcf;
+
+    hmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_hyperspot_module);
+    dp = hmcf->dispatchers.elts;
+
+    for (i = 0; i < hmcf->dispatchers.nelts; i++) {
+        if (dp[i]->tp == hlcf->tp) {
+            return dp[i];
+        }
+    }
+
+    d = ngx_pcalloc(cf->pool, sizeof(ngx_http_hyperspot_dispatcher_t));
+    dp = ngx_array_push(&hmcf->dispatchers);
+    if (d == NULL || dp == NULL) {
+        return NULL;
+    }
+
+    d->hmcf = hmcf;
+    d->tp = hlcf->tp;
+    d->name = hlcf->tp_name;
+    d->tail = &d->head;
+    d->flush.handler = ngx_http_hyperspot_flush;
+    d->flush.data = d;
+    d->flush.log = cf->cycle->log;
+
+    *dp = d;
+
+    return d;
 }

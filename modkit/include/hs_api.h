@@ -78,6 +78,8 @@ HS_API const char *hs_api_op_produces(const hs_api_op_t *op);
 HS_API const char *const *hs_api_op_headers(const hs_api_op_t *op,
     size_t *n);
 HS_API const hs_route_t *hs_api_op_route(const hs_api_op_t *op);
+/* 0 .. hs_api_count() - 1: where per-operation figures can be kept. */
+HS_API size_t hs_api_op_index(const hs_api_op_t *op);
 
 /*
  * Thread-side checks, run by hs_call_execute() (hs_call.h):

@@ -76,7 +76,9 @@ HS_API void hs_call_set_body(hs_call_t *call, char *body, size_t len);
  * runs the route's handler and renders the response or problem into
  * call->out. Never fails: a handler that returns an error without a
  * problem becomes a 500 internal_error problem; with check_response, so
- * does a response that does not match its declaration.
+ * does a response that does not match its declaration. Then frees what
+ * only the rendering needed (body, json, response, problem): the rendered
+ * call->out, out_type, status and location remain.
  */
 HS_API void hs_call_execute(hs_call_t *call);
 

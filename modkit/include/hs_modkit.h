@@ -5,6 +5,7 @@
 
 #include "hs_base.h"
 #include "hs_problem.h"
+#include "hs_json.h"
 #include "hs_config.h"
 #include "hs_clienthub.h"
 #include "hs_router.h"
