@@ -339,7 +339,7 @@ hs__db_sqlite_row(sqlite3_stmt *stmt, hs__db_sqlite_buf_t *b,
     const void  *bytes;
 
     if (b->ncells + cols > b->cap) {
-        cap = b->cap ? b->cap * 2 : 16 * cols;
+        cap = b->cap ? b->cap * 2 : cols;
         while (cap < b->ncells + cols) {
             cap *= 2;
         }

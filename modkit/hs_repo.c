@@ -30,22 +30,67 @@ static void
 hs__sb_add(hs__sb_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+
+static int
+hs__sb_room(hs__sb_t *b, size_t n)
+{
+    char    *p;
+    size_t   cap;
+
+    if (b->failed) {
+        return 0;
+    }
+
+    if (b->len + n < b->cap) {
+        return 1;
+    }
+
+    cap = b->cap ? b->cap * 2 : 512;
+    while (cap <= b->len + n) {
+        cap *= 2;
+    }
+
+    p = hs_realloc(b->s, cap);
+    if (p == NULL) {
+        b->failed = 1;
+        return 0;
+    }
+
+    b->s = p;
+    b->cap = cap;
+
+    return 1;
+}
+
+
+/* Appends s as it is. */
+static void
+hs__sb_cat(hs__sb_t *b, const char *s)
+{
+    size_t  n;
+
+    n = strlen(s);
+
+    if (hs__sb_room(b, n)) {
+        memcpy(b->s + b->len, s, n + 1);
+        b->len += n;
+    }
+}
+
+
 static void
 hs__sb_add(hs__sb_t *b, const char *fmt, ...)
 {
     int      n;
-    char    *p;
-    size_t   cap;
     va_list  ap;
 
-    if (b->failed) {
+    if (!hs__sb_room(b, 0)) {
         return;
     }
 
     for ( ;; ) {
         va_start(ap, fmt);
-        n = vsnprintf(b->s ? b->s + b->len : NULL,
-                      b->s ? b->cap - b->len : 0, fmt, ap);
+        n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
         va_end(ap);
 
         if (n < 0) {
@@ -53,20 +98,14 @@ hs__sb_add(hs__sb_t *b, const char *fmt, ...)
             return;
         }
 
-        if (b->s != NULL && b->len + (size_t) n < b->cap) {
+        if (b->len + (size_t) n < b->cap) {
             b->len += n;
             return;
         }
 
-        cap = (b->cap ? b->cap * 2 : 256) + (size_t) n;
-        p = hs_realloc(b->s, cap);
-        if (p == NULL) {
-            b->failed = 1;
+        if (!hs__sb_room(b, (size_t) n)) {
             return;
         }
-
-        b->s = p;
-        b->cap = cap;
     }
 }
 
@@ -102,7 +141,11 @@ hs__columns(hs__sb_t *b, const hs_repo_table_t *t)
     const hs_od_field_t  *f;
 
     for (f = t->fields; f->name; f++) {
-        hs__sb_add(b, "%s%s", f == t->fields ? "" : ", ", f->column);
+        if (f != t->fields) {
+            hs__sb_cat(b, ", ");
+        }
+
+        hs__sb_cat(b, f->column);
     }
 }
 
@@ -353,7 +396,7 @@ hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
         return rc;
     }
 
-    hs__sb_add(&b, "SELECT ");
+    hs__sb_cat(&b, "SELECT ");
     hs__columns(&b, t);
     hs__sb_add(&b, " FROM %s WHERE tenant_id = $1 AND %s = $2 LIMIT 1",
                t->table, f->column);
@@ -697,7 +740,7 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
 
     memset(&b, 0, sizeof(b));
 
-    hs__sb_add(&b, "SELECT ");
+    hs__sb_cat(&b, "SELECT ");
     hs__columns(&b, t);
     hs__sb_add(&b, " FROM %s WHERE tenant_id = $1", t->table);
     if (where != NULL && where[0] != '\0') {
