@@ -12,6 +12,7 @@
 
 #include "hs_api.h"
 #include "hs_call.h"
+#include "hs_rbac.h"
 #include "hs_jsonschema.h"
 
 #define HS__API_URN        "urn:hyperspot:api"
@@ -39,9 +40,19 @@ typedef struct {
     hs_schema_t          *schema;
 } hs__response_t;
 
+typedef struct {
+    hs_gate_phase_t   phase;
+    hs_gate_pt        fn;
+    void             *data;
+    char             *module;
+} hs__gate_t;
+
 struct hs_api_op_s {
     const hs_route_t   *decl;
     size_t              index;          /* in hs_api_t.ops */
+    hs_api_t           *api;
+    int                 perm;           /* its permission's bit, or
+                                           HS_API_PUBLIC, HS_API_ANY */
     char               *module;
     json_t             *body_json;
     hs_schema_t        *body;
@@ -63,6 +74,11 @@ struct hs_api_s {
     size_t                  nops;
     size_t                  cap;
     hs_schema_registry_t   *registry;
+    hs_rbac_t              *rbac;
+    hs__gate_t              gates[HS_API_MAX_GATES];
+    size_t                  ngates;
+    hs_audit_pt             audit;
+    void                   *audit_data;
     char                   *openapi;
     size_t                  openapi_len;
     int                     finished;
@@ -159,9 +175,11 @@ hs_api_create(void)
     api->schemas = json_object();
     api->schema_owner = json_object();
     api->registry = hs_schema_registry_create();
+    api->rbac = hs_rbac_create();
 
     if (api->router == NULL || api->schemas == NULL
-        || api->schema_owner == NULL || api->registry == NULL)
+        || api->schema_owner == NULL || api->registry == NULL
+        || api->rbac == NULL)
     {
         hs_api_destroy(api);
         return NULL;
@@ -211,6 +229,12 @@ hs_api_destroy(hs_api_t *api)
     json_decref(api->schemas);
     json_decref(api->schema_owner);
     hs_schema_registry_destroy(api->registry);
+    hs_rbac_destroy(api->rbac);
+
+    for (i = 0; i < api->ngates; i++) {
+        hs_free(api->gates[i].module);
+    }
+
     hs_free(api->openapi);
     hs_free(api);
 }
@@ -325,35 +349,12 @@ hs_api_add_schema(hs_api_t *api, const char *module, const char *name,
 static int
 hs__access_ok(const char *a)
 {
-    const char  *colon, *p;
-
     if (a == NULL) {
         return 0;
     }
 
-    if (strcmp(a, "public") == 0 || strcmp(a, "authenticated") == 0) {
-        return 1;
-    }
-
-    /* resource:action, [a-z0-9_-], the action may be "*" */
-    colon = strchr(a, ':');
-    if (colon == NULL || colon == a || colon[1] == '\0') {
-        return 0;
-    }
-
-    for (p = a; *p; p++) {
-        if (p == colon) {
-            continue;
-        }
-
-        if (!(islower((unsigned char) *p) || isdigit((unsigned char) *p)
-              || *p == '_' || *p == '-' || (*p == '*' && p > colon)))
-        {
-            return 0;
-        }
-    }
-
-    return strchr(colon + 1, ':') == NULL;
+    return strcmp(a, "public") == 0 || strcmp(a, "authenticated") == 0
+           || hs_rbac_permission_valid(a, strlen(a));
 }
 
 
@@ -578,6 +579,36 @@ hs__op_check(hs_api_op_t *op, const char *module, hs_error_t *err)
 }
 
 
+/* The permission of the operation's access rule, in the table. */
+static hs_rc_t
+hs__op_access(hs_api_t *api, hs_api_op_t *op, const char *module,
+    hs_error_t *err)
+{
+    hs_rc_t      rc;
+    hs_error_t   e;
+    const char  *a = op->decl->access;
+
+    if (strcmp(a, "public") == 0) {
+        op->perm = HS_API_PUBLIC;
+        return HS_OK;
+    }
+
+    if (strcmp(a, "authenticated") == 0) {
+        op->perm = HS_API_ANY;
+        return HS_OK;
+    }
+
+    rc = hs_rbac_add_permission(api->rbac, a, &e);
+    if (rc != HS_OK) {
+        return hs__op_fail(err, module, op->decl, "%s", e.msg);
+    }
+
+    op->perm = hs_rbac_index(api->rbac, a);
+
+    return HS_OK;
+}
+
+
 hs_rc_t
 hs_api_add_operations(hs_api_t *api, const char *module,
     const hs_route_t *ops, size_t n, void *data, hs_error_t *err)
@@ -600,9 +631,14 @@ hs_api_add_operations(hs_api_t *api, const char *module,
         }
 
         op->decl = &ops[i];
+        op->api = api;
         op->module = hs_strdup(module);
 
         rc = op->module ? hs__op_check(op, module, err) : HS_ENOMEM;
+
+        if (rc == HS_OK) {
+            rc = hs__op_access(api, op, module, err);
+        }
 
         if (rc == HS_OK) {
             rc = hs_router_add_ex(api->router, module, &ops[i], data, op,
@@ -1121,6 +1157,11 @@ hs_api_finish(hs_api_t *api, const hs_api_info_t *info, hs_error_t *err)
 
     hs_router_freeze(api->router);
 
+    rc = hs_rbac_finish(api->rbac, err);
+    if (rc != HS_OK) {
+        return rc;
+    }
+
     rc = hs__openapi_build(api, info, err);
     if (rc != HS_OK) {
         return rc;
@@ -1138,6 +1179,134 @@ size_t
 hs_api_op_index(const hs_api_op_t *op)
 {
     return op->index;
+}
+
+
+int
+hs_api_op_permission(const hs_api_op_t *op)
+{
+    return op->perm;
+}
+
+
+hs_api_t *
+hs_api_op_api(const hs_api_op_t *op)
+{
+    return op->api;
+}
+
+
+/* ------------------------------------------------ access control */
+
+hs_rbac_t *
+hs_api_rbac(const hs_api_t *api)
+{
+    return api->rbac;
+}
+
+
+hs_rc_t
+hs_api_add_permission(hs_api_t *api, const char *module, const char *perm,
+    hs_error_t *err)
+{
+    hs_rc_t     rc;
+    hs_error_t  e;
+
+    rc = hs_rbac_add_permission(api->rbac, perm, &e);
+    if (rc != HS_OK) {
+        hs_error_set(err, "module \"%s\": %s", module, e.msg);
+    }
+
+    return rc;
+}
+
+
+hs_rc_t
+hs_api_add_gate(hs_api_t *api, const char *module, hs_gate_phase_t phase,
+    hs_gate_pt fn, void *data, hs_error_t *err)
+{
+    hs__gate_t  *g;
+
+    if (api->finished || fn == NULL || phase >= HS_GATE_PHASES
+        || api->ngates == HS_API_MAX_GATES)
+    {
+        hs_error_set(err, "module \"%s\": %s", module,
+                     api->finished ? "gate added after the API was built"
+                     : fn == NULL ? "gate without a function"
+                     : phase >= HS_GATE_PHASES ? "unknown gate phase"
+                     : "too many gates");
+        return HS_EINVAL;
+    }
+
+    g = &api->gates[api->ngates];
+    g->module = hs_strdup(module);
+    if (g->module == NULL) {
+        hs_error_set(err, "out of memory");
+        return HS_ENOMEM;
+    }
+
+    g->phase = phase;
+    g->fn = fn;
+    g->data = data;
+    api->ngates++;
+
+    return HS_OK;
+}
+
+
+hs_rc_t
+hs_api_run_gates(const hs_api_t *api, hs_gate_phase_t phase,
+    hs_call_t *call, const char **module)
+{
+    size_t   i;
+    hs_rc_t  rc;
+
+    for (i = 0; i < api->ngates; i++) {
+        if (api->gates[i].phase != phase) {
+            continue;
+        }
+
+        *module = api->gates[i].module;
+
+        rc = api->gates[i].fn(call, api->gates[i].data);
+        if (rc != HS_OK || call->problem != NULL) {
+            return rc;
+        }
+    }
+
+    return HS_OK;
+}
+
+
+size_t
+hs_api_gates(const hs_api_t *api, hs_gate_phase_t phase)
+{
+    size_t  i, n;
+
+    for (i = 0, n = 0; i < api->ngates; i++) {
+        n += api->gates[i].phase == phase;
+    }
+
+    return n;
+}
+
+
+void
+hs_api_set_audit(hs_api_t *api, hs_audit_pt fn, void *data)
+{
+    api->audit = fn;
+    api->audit_data = data;
+}
+
+
+hs_rc_t
+hs_api_audit(const hs_api_t *api, const hs_audit_event_t *ev)
+{
+    if (api == NULL || api->audit == NULL) {
+        return HS_ENOTFOUND;
+    }
+
+    return api->audit(api->audit_data, ev);
 }
 
 

@@ -6,9 +6,13 @@
 
 #include "hs_call.h"
 #include "hs_json.h"
+#include "hs_rbac.h"
 
 #define HS__MIME_JSON     "application/json"
 #define HS__MIME_PROBLEM  "application/problem+json"
+
+
+static void hs__call_internal(hs_call_t *call, const char *why);
 
 
 hs_call_t *
@@ -37,6 +41,8 @@ hs_call_free(hs_call_t *call)
         hs_free(call->header_values[i]);
     }
 
+    hs_free(call->api_key);
+    hs_free(call->audit_buf);
     hs_free(call->method);
     hs_free(call->path);
     hs_free(call->query);
@@ -81,6 +87,7 @@ hs_call_set_match(hs_call_t *call, const hs_route_match_t *m)
 
     call->route = m->route;
     call->op = m->op;
+    call->api = m->op ? hs_api_op_api(m->op) : NULL;
     call->module = m->module;
     call->module_data = m->data;
 
@@ -283,6 +290,193 @@ hs_call_set_location(hs_call_t *call, const char *fmt, ...)
 }
 
 
+/* Hands ev to the sink of the call's API, or logs it. */
+static void
+hs__call_record(const hs_call_t *call, const hs_audit_event_t *ev)
+{
+    hs_rc_t  rc;
+
+    rc = hs_api_audit(call->api, ev);
+
+    if (rc == HS_OK) {
+        return;
+    }
+
+    hs_log(call->log, rc == HS_ENOTFOUND ? HS_LOG_INFO : HS_LOG_ERR,
+           "audit%s: %s %s tenant=%s subject=%s method=%s source=%s "
+           "request=%s resource=%s: %s",
+           rc == HS_ENOTFOUND ? "" : " event not stored", ev->action,
+           ev->outcome, ev->tenant_id ? ev->tenant_id : "-",
+           ev->subject_id ? ev->subject_id : "-",
+           ev->auth_method ? ev->auth_method : "-",
+           ev->source ? ev->source : "-",
+           ev->request_id ? ev->request_id : "-",
+           ev->resource ? ev->resource : "-",
+           ev->detail ? ev->detail : "");
+}
+
+
+void
+hs_call_audit(hs_call_t *call, const char *action, const char *outcome,
+    const char *resource, const char *fmt, ...)
+{
+    char              detail[1024];
+    va_list           ap;
+    hs_audit_event_t  ev;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+
+    ev.action = action;
+    ev.outcome = outcome;
+    ev.tenant_id = call->sec.tenant_id[0] ? call->sec.tenant_id : NULL;
+    ev.subject_id = call->sec.subject_id[0] ? call->sec.subject_id : NULL;
+    ev.auth_method = call->sec.auth_method[0] ? call->sec.auth_method
+                                              : NULL;
+    ev.request_id = call->request_id;
+    ev.source = call->client_addr[0] ? call->client_addr : NULL;
+    ev.resource = resource;
+    ev.detail = detail;
+
+    hs__call_record(call, &ev);
+}
+
+
+hs_call_t *
+hs_call_new_audit(const hs_api_t *api, const hs_audit_event_t *ev,
+    const hs_log_t *log)
+{
+    char              *p;
+    size_t             i, len, n[9];
+    hs_call_t         *call;
+    const char        *in[9];
+    const char       **out[9];
+
+    call = hs_call_new();
+    if (call == NULL) {
+        return NULL;
+    }
+
+    call->api = api;
+    call->log = log;
+    call->audit_only = 1;
+
+    in[0] = ev->action;      out[0] = &call->audit_ev.action;
+    in[1] = ev->outcome;     out[1] = &call->audit_ev.outcome;
+    in[2] = ev->tenant_id;   out[2] = &call->audit_ev.tenant_id;
+    in[3] = ev->subject_id;  out[3] = &call->audit_ev.subject_id;
+    in[4] = ev->auth_method; out[4] = &call->audit_ev.auth_method;
+    in[5] = ev->request_id;  out[5] = &call->audit_ev.request_id;
+    in[6] = ev->source;      out[6] = &call->audit_ev.source;
+    in[7] = ev->resource;    out[7] = &call->audit_ev.resource;
+    in[8] = ev->detail;      out[8] = &call->audit_ev.detail;
+
+    for (i = 0, len = 0; i < 9; i++) {
+        n[i] = in[i] ? strlen(in[i]) + 1 : 0;
+        len += n[i];
+    }
+
+    call->audit_buf = hs_alloc(len + 1);
+    if (call->audit_buf == NULL) {
+        hs_call_free(call);
+        return NULL;
+    }
+
+    for (i = 0, p = call->audit_buf; i < 9; i++) {
+        if (in[i] == NULL) {
+            *out[i] = NULL;
+            continue;
+        }
+
+        memcpy(p, in[i], n[i]);
+        *out[i] = p;
+        p += n[i];
+    }
+
+    return call;
+}
+
+
+/*
+ * The core's access control: gates, then the operation's permission.
+ * Returns 0 when the call may go on; otherwise call->problem is set.
+ */
+static int
+hs__call_access(hs_call_t *call)
+{
+    int           perm;
+    hs_rc_t       rc;
+    const char   *module, *name;
+
+    if (call->op == NULL || call->api == NULL) {
+        return 0;
+    }
+
+    perm = hs_api_op_permission(call->op);
+    if (perm == HS_API_PUBLIC) {
+        return 0;
+    }
+
+    module = NULL;
+
+    if (call->sec.tenant_id[0] == '\0' && call->api_key != NULL) {
+        rc = hs_api_run_gates(call->api, HS_GATE_AUTHENTICATE, call, &module);
+        if (rc != HS_OK || call->problem != NULL) {
+            goto refused;
+        }
+    }
+
+    if (call->sec.tenant_id[0] == '\0') {
+        call->problem = hs_problem_new(HS_PROBLEM_UNAUTHORIZED,
+                                       "this operation requires an "
+                                       "authenticated tenant");
+        goto refused;
+    }
+
+    rc = hs_api_run_gates(call->api, HS_GATE_TENANT, call, &module);
+    if (rc == HS_OK && call->problem == NULL) {
+        rc = hs_api_run_gates(call->api, HS_GATE_AUTHORIZE, call, &module);
+    }
+
+    if (rc != HS_OK || call->problem != NULL) {
+        goto refused;
+    }
+
+    if (perm >= 0 && !hs_secctx_has(&call->sec, perm)) {
+        name = hs_rbac_permission(hs_api_rbac(call->api), perm);
+
+        call->problem = hs_problem_new(HS_PROBLEM_FORBIDDEN,
+                                       "this operation requires the "
+                                       "permission %s, which the caller "
+                                       "does not have", name);
+        hs_call_audit(call, "access.denied", "denied", call->path,
+                      "%s %s requires %s", call->method, call->path, name);
+        return 1;
+    }
+
+    return 0;
+
+refused:
+
+    if (call->problem == NULL) {
+        char  why[160];
+
+        snprintf(why, sizeof(why), "access gate of module \"%s\" failed",
+                 module ? module : "?");
+        hs__call_internal(call, why);
+        return 1;
+    }
+
+    hs_call_audit(call, call->problem->status == 401 ? "auth.failed"
+                                                     : "access.denied",
+                  call->problem->status == 401 ? "failure" : "denied",
+                  call->path, "%s %s: %s", call->method, call->path,
+                  call->problem->detail ? call->problem->detail : "");
+    return 1;
+}
+
+
 static void
 hs__call_render_problem(hs_call_t *call)
 {
@@ -317,6 +511,16 @@ hs_call_execute(hs_call_t *call)
     char          *why;
     hs_rc_t        rc;
     json_error_t   jerr;
+
+    if (call->audit_only) {
+        hs__call_record(call, &call->audit_ev);
+        call->status = 204;
+        return;
+    }
+
+    if (hs__call_access(call)) {
+        goto render;
+    }
 
     if (call->body != NULL && call->body_len > 0) {
         call->json = json_loadb(call->body, call->body_len,

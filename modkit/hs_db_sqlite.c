@@ -95,6 +95,7 @@ hs_rc_t
 hs__db_sqlite_open(hs_db_t *db, hs_db_conn_t *c, hs_error_t *err)
 {
     int       code;
+    int       tries;
     char      sql[256];
     char     *msg;
     hs_rc_t   rc;
@@ -125,9 +126,25 @@ hs__db_sqlite_open(hs_db_t *db, hs_db_conn_t *c, hs_error_t *err)
              "PRAGMA synchronous = NORMAL;",
              db->opt.busy_timeout_ms);
 
-    msg = NULL;
+    /*
+     * Openers of a new file race to switch it to WAL; SQLite answers
+     * SQLITE_BUSY at once (without the busy handler) to the loser of a
+     * lock upgrade, so the setup is tried again within the busy timeout.
+     */
+    for (tries = 0; ; tries++) {
+        msg = NULL;
 
-    code = sqlite3_exec(h, sql, NULL, NULL, &msg);
+        code = sqlite3_exec(h, sql, NULL, NULL, &msg);
+        if ((code & 0xff) != SQLITE_BUSY
+            || tries * 10 >= db->opt.busy_timeout_ms)
+        {
+            break;
+        }
+
+        sqlite3_free(msg);
+        sqlite3_sleep(10);
+    }
+
     if (code != SQLITE_OK) {
         hs_error_set(err, "sqlite: setting up \"%s\": %s", db->path,
                      msg ? msg : sqlite3_errstr(code));

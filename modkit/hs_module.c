@@ -458,9 +458,11 @@ hs_registry_configure(hs_registry_t *reg, const hs_yaml_doc_t *doc,
 
     if (root != NULL) {
         json_object_foreach(root, key, v) {
-            if (strcmp(key, "modules") != 0 && strcmp(key, "openapi") != 0) {
+            if (strcmp(key, "modules") != 0 && strcmp(key, "openapi") != 0
+                && strcmp(key, "security") != 0)
+            {
                 hs_error_set(err, "%s: unknown top-level key \"%s\" "
-                             "(known: modules, openapi)",
+                             "(known: modules, openapi, security)",
                              hs_yaml_where(doc, key, where, sizeof(where)),
                              key);
                 return HS_EINVAL;

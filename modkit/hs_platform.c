@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hs_platform.h"
+#include "hs_rbac.h"
 
 
 /* The "openapi" section of the YAML file: title, version, description. */
@@ -53,6 +54,69 @@ hs__platform_info(const hs_yaml_doc_t *doc, hs_api_info_t *info,
     info->version = json_string_value(json_object_get(sect, "version"));
     info->description = json_string_value(json_object_get(sect,
                                                           "description"));
+
+    return HS_OK;
+}
+
+
+/*
+ * The "security" section: roles, a mapping of role names to lists of
+ * permission patterns (hs_rbac.h).
+ */
+static hs_rc_t
+hs__platform_roles(const hs_yaml_doc_t *doc, hs_api_t *api, hs_error_t *err)
+{
+    char         where[600], path[160];
+    json_t      *sect, *roles, *v;
+    hs_rc_t      rc;
+    hs_error_t   e;
+    const char  *key;
+
+    sect = doc ? json_object_get(hs_yaml_root(doc), "security") : NULL;
+    if (sect == NULL || json_is_null(sect)) {
+        return HS_OK;
+    }
+
+    if (!json_is_object(sect)) {
+        hs_error_set(err, "%s: security must be a mapping (roles)",
+                     hs_yaml_where(doc, "security", where, sizeof(where)));
+        return HS_EINVAL;
+    }
+
+    json_object_foreach(sect, key, v) {
+        if (strcmp(key, "roles") != 0) {
+            snprintf(path, sizeof(path), "security.%s", key);
+            hs_error_set(err, "%s: %s: unknown key (known: roles)",
+                         hs_yaml_where(doc, path, where, sizeof(where)),
+                         path);
+            return HS_EINVAL;
+        }
+    }
+
+    roles = json_object_get(sect, "roles");
+    if (roles == NULL || json_is_null(roles)) {
+        return HS_OK;
+    }
+
+    if (!json_is_object(roles)) {
+        hs_error_set(err, "%s: security.roles must map role names to lists"
+                     " of permissions",
+                     hs_yaml_where(doc, "security.roles", where,
+                                   sizeof(where)));
+        return HS_EINVAL;
+    }
+
+    json_object_foreach(roles, key, v) {
+        snprintf(path, sizeof(path), "security.roles.%s", key);
+
+        rc = hs_rbac_add_role(hs_api_rbac(api), key, v, &e);
+        if (rc != HS_OK) {
+            hs_error_set(err, "%s: %s: %s",
+                         hs_yaml_where(doc, path, where, sizeof(where)),
+                         path, e.msg);
+            return HS_EINVAL;
+        }
+    }
 
     return HS_OK;
 }
@@ -132,6 +196,11 @@ hs_platform_build(hs_platform_t *pf, const hs_platform_conf_t *conf,
     }
 
     rc = hs_registry_init(pf->registry, pf->api, err);
+    if (rc != HS_OK) {
+        goto failed;
+    }
+
+    rc = hs__platform_roles(doc, pf->api, err);
     if (rc != HS_OK) {
         goto failed;
     }

@@ -114,15 +114,39 @@ hs_secctx_init(hs_secctx_t *sec, const char *tenant, size_t tenant_len,
     memset(sec, 0, sizeof(hs_secctx_t));
 
     if (hs_uuid_normalize(tenant, tenant_len, sec->tenant_id) != HS_OK
-        || hs_uuid_normalize(subject, subject_len, sec->subject_id) != HS_OK)
+        || !hs_subject_valid(subject, subject_len))
     {
         memset(sec, 0, sizeof(hs_secctx_t));
         return HS_EINVAL;
     }
 
+    if (hs_uuid_normalize(subject, subject_len, sec->subject_id) != HS_OK) {
+        memcpy(sec->subject_id, subject, subject_len);
+        sec->subject_id[subject_len] = '\0';
+    }
+
     snprintf(sec->auth_method, sizeof(sec->auth_method), "%s", auth_method);
 
     return HS_OK;
+}
+
+
+int
+hs_subject_valid(const char *s, size_t len)
+{
+    size_t  i;
+
+    if (s == NULL || len == 0 || len > HS_SUBJECT_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char) s[i] < 0x21 || (unsigned char) s[i] > 0x7e) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

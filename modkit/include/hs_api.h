@@ -24,9 +24,59 @@
 
 #define HS_API_MAX_PARAMS     16
 #define HS_API_MAX_RESPONSES  16
+#define HS_API_MAX_GATES      16
+
+/* hs_api_op_permission() of "public" and "authenticated" operations */
+#define HS_API_PUBLIC         (-1)
+#define HS_API_ANY            (-2)
 
 typedef struct hs_api_s     hs_api_t;
 typedef struct hs_api_op_s  hs_api_op_t;    /* an operation, compiled */
+typedef struct hs_rbac_s    hs_rbac_t;
+
+/*
+ * Gates: module functions the core runs on the pool thread before the
+ * handler of every operation that is not "public", phase by phase:
+ *
+ *   HS_GATE_AUTHENTICATE  only for a call that came with credentials the
+ *                         event loop cannot check (an API key): may fill
+ *                         call->sec
+ *   HS_GATE_TENANT        the tenant may act (e.g. it is not suspended)
+ *   HS_GATE_AUTHORIZE     may grant more roles or permissions (stored
+ *                         role assignments)
+ *
+ * then the core checks the operation's permission. A gate refuses with
+ * hs_call_fail() (and returns HS_OK); an error return without a problem
+ * answers 500.
+ */
+typedef enum {
+    HS_GATE_AUTHENTICATE = 0,
+    HS_GATE_TENANT,
+    HS_GATE_AUTHORIZE,
+    HS_GATE_PHASES
+} hs_gate_phase_t;
+
+typedef hs_rc_t (*hs_gate_pt)(hs_call_t *call, void *data);
+
+/*
+ * An audit event: who did what to which tenant's data, with what
+ * outcome. Strings may be NULL; the sink copies what it keeps.
+ */
+typedef struct {
+    const char  *action;      /* "auth.failed", "access.denied",
+                                 "api_key.created", ... */
+    const char  *outcome;     /* "success", "failure", "denied" */
+    const char  *tenant_id;
+    const char  *subject_id;
+    const char  *auth_method;
+    const char  *request_id;
+    const char  *source;      /* the client address */
+    const char  *resource;    /* what the action was about (an id) */
+    const char  *detail;
+} hs_audit_event_t;
+
+/* Records an event (on a pool thread); HS_EAGAIN: storage unavailable. */
+typedef hs_rc_t (*hs_audit_pt)(void *data, const hs_audit_event_t *ev);
 
 typedef struct {
     const char  *title;
@@ -80,6 +130,32 @@ HS_API const char *const *hs_api_op_headers(const hs_api_op_t *op,
 HS_API const hs_route_t *hs_api_op_route(const hs_api_op_t *op);
 /* 0 .. hs_api_count() - 1: where per-operation figures can be kept. */
 HS_API size_t hs_api_op_index(const hs_api_op_t *op);
+/* The bit of its permission (hs_rbac.h), HS_API_PUBLIC or HS_API_ANY. */
+HS_API int hs_api_op_permission(const hs_api_op_t *op);
+HS_API hs_api_t *hs_api_op_api(const hs_api_op_t *op);
+
+/* Access control (docs/security.md). */
+
+/* The permission table: every operation's permission, and roles. */
+HS_API hs_rbac_t *hs_api_rbac(const hs_api_t *api);
+/* A permission a module checks itself (beyond its operations'). */
+HS_API hs_rc_t hs_api_add_permission(hs_api_t *api, const char *module,
+    const char *perm, hs_error_t *err);
+HS_API hs_rc_t hs_api_add_gate(hs_api_t *api, const char *module,
+    hs_gate_phase_t phase, hs_gate_pt fn, void *data, hs_error_t *err);
+/*
+ * Runs the gates of a phase in order until one refuses (call->problem)
+ * or fails; *module names the last one run.
+ */
+HS_API hs_rc_t hs_api_run_gates(const hs_api_t *api, hs_gate_phase_t phase,
+    hs_call_t *call, const char **module);
+/* How many gates a phase has. */
+HS_API size_t hs_api_gates(const hs_api_t *api, hs_gate_phase_t phase);
+
+/* The audit sink (the audit module sets it); NULL: events are logged. */
+HS_API void hs_api_set_audit(hs_api_t *api, hs_audit_pt fn, void *data);
+/* HS_ENOTFOUND: no sink. */
+HS_API hs_rc_t hs_api_audit(const hs_api_t *api, const hs_audit_event_t *ev);
 
 /*
  * Thread-side checks, run by hs_call_execute() (hs_call.h):

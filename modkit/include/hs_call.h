@@ -34,13 +34,20 @@ struct hs_call_s {
     char               *param_values[HS_ROUTE_MAX_PARAMS];
     const hs_route_t   *route;
     const hs_api_op_t  *op;             /* NULL: no contract checks */
+    const hs_api_t     *api;            /* of op: gates, audit sink */
     const char         *module;
     void               *module_data;
     const hs_log_t     *log;
     size_t              nheaders;       /* the declared header params */
     char               *header_names[HS_API_MAX_PARAMS];
     char               *header_values[HS_API_MAX_PARAMS];
+    char               *api_key;        /* a key to check (HS_GATE_
+                                           AUTHENTICATE), or NULL */
+    char                client_addr[64];
     unsigned            check_response:1;
+    unsigned            audit_only:1;   /* no handler: records audit_ev */
+    hs_audit_event_t    audit_ev;       /* strings point into audit_buf */
+    char               *audit_buf;
 
     /* the parsed JSON body (borrowed by handlers) */
     json_t             *json;
@@ -72,8 +79,10 @@ HS_API hs_rc_t hs_call_add_header(hs_call_t *call, const char *name,
 HS_API void hs_call_set_body(hs_call_t *call, char *body, size_t len);
 
 /*
- * Parses the body, checks the request against the operation (call->op),
- * runs the route's handler and renders the response or problem into
+ * Access control first (docs/security.md), unless the operation is
+ * public: the gates (hs_api.h) and the operation's permission, 401 or 403
+ * problems recorded as audit events. Then parses the body, checks the
+ * request against the operation (call->op), runs the route's handler and renders the response or problem into
  * call->out. Never fails: a handler that returns an error without a
  * problem becomes a 500 internal_error problem; with check_response, so
  * does a response that does not match its declaration. Then frees what
@@ -100,6 +109,23 @@ HS_API hs_rc_t hs_call_reply(hs_call_t *call, int status, json_t *body);
 HS_API hs_rc_t hs_call_fail(hs_call_t *call, hs_problem_t *p);
 HS_API hs_rc_t hs_call_set_location(hs_call_t *call, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Records an audit event about this call: its tenant, subject, request
+ * id and client address, with action, outcome and a detail (printf);
+ * resource may be NULL. Without an audit sink the event is logged.
+ */
+HS_API void hs_call_audit(hs_call_t *call, const char *action,
+    const char *outcome, const char *resource, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/*
+ * A call that only records an audit event (a refusal the event loop made
+ * itself, like a bad token): hs_call_execute() hands ev to the sink of
+ * api. The strings are copied.
+ */
+HS_API hs_call_t *hs_call_new_audit(const hs_api_t *api,
+    const hs_audit_event_t *ev, const hs_log_t *log);
 
 /* Request ids: 1..128 of [A-Za-z0-9._:-]. */
 HS_API int hs_request_id_valid(const char *id, size_t len);

@@ -19,6 +19,8 @@
 #include "hs_db.h"
 #include "hs_migrate.h"
 #include "hs_secctx.h"
+#include "hs_rbac.h"
+#include "hs_jwt.h"
 #include "hs_odata.h"
 #include "hs_repo.h"
 

@@ -10,12 +10,22 @@
 
 #include "hs_base.h"
 
-#define HS_UUID_LEN  36
+#define HS_UUID_LEN          36
+#define HS_SUBJECT_MAX       128    /* bytes of a subject id */
+#define HS_SEC_ROLES_MAX     255    /* bytes of the role list */
+#define HS_SEC_PERM_WORDS    4      /* 256 permissions (hs_rbac.h) */
 
 typedef struct {
-    char  tenant_id[HS_UUID_LEN + 1];     /* lower-case uuid */
-    char  subject_id[HS_UUID_LEN + 1];    /* lower-case uuid */
-    char  auth_method[16];                /* "dev", "jwt", "api_key" */
+    char      tenant_id[HS_UUID_LEN + 1];   /* lower-case uuid */
+    char      subject_id[HS_SUBJECT_MAX + 1];  /* a uuid in lower case, or
+                                                 the token's opaque "sub" */
+    char      auth_method[16];              /* "dev", "jwt", "api_key" */
+    char      key_id[33];                   /* the API key, "api_key" */
+    char      roles[HS_SEC_ROLES_MAX + 1];  /* granted roles,
+                                               comma-separated */
+    uint64_t  perms[HS_SEC_PERM_WORDS];     /* granted permissions: bits
+                                               of the cycle's permission
+                                               table (hs_rbac.h) */
 } hs_secctx_t;
 
 /* 1: s (len bytes) is a uuid 8-4-4-4-12 of hex digits (any case). */
@@ -38,8 +48,16 @@ HS_API void hs_now_rfc3339(char *out, size_t size);
 HS_API void hs_cursor_key_set(const unsigned char *key, size_t len);
 HS_API const unsigned char *hs_cursor_key(size_t *len);
 
+/*
+ * A context for a tenant (a uuid) and a subject (a uuid, stored in lower
+ * case, or any other 1..HS_SUBJECT_MAX printable ASCII characters), with
+ * no roles or permissions yet. HS_EINVAL when either is malformed.
+ */
 HS_API hs_rc_t hs_secctx_init(hs_secctx_t *sec, const char *tenant,
     size_t tenant_len, const char *subject, size_t subject_len,
     const char *auth_method);
+
+/* 1: s (len bytes) may be a subject id (see hs_secctx_init()). */
+HS_API int hs_subject_valid(const char *s, size_t len);
 
 #endif /* HS_SECCTX_H */

@@ -1218,7 +1218,7 @@ test_registry_configure(void)
                         "server:\n  port: 80\n", NULL, &err, NULL, NULL, 0);
     is_int(rc, HS_EINVAL, "unknown top-level key");
     is_str(err.msg, "app.yaml:4:1: unknown top-level key \"server\" "
-           "(known: modules, openapi)", "unknown top-level key message");
+           "(known: modules, openapi, security)", "unknown top-level key message");
 
     rc = test_configure("modules: [demo]\n", NULL, &err, NULL, NULL, 0);
     is_int(rc, HS_EINVAL, "modules is a sequence");

@@ -71,6 +71,32 @@ test_secctx(void)
     is_int(hs_secctx_init(&sec, "t", 1, s, strlen(s), "dev"), HS_EINVAL,
            "a bad tenant is refused");
     is_str(sec.tenant_id, "", "and leaves an empty context");
+
+    is_int(hs_secctx_init(&sec, t, strlen(t), "BBBBBBBB-0000-4000-8000-"
+                          "000000000002", 36, "jwt"), HS_OK, "uuid subject");
+    is_str(sec.subject_id, s, "a uuid subject is stored in lower case");
+
+    is_int(hs_secctx_init(&sec, t, strlen(t), "auth0|Ada", 9, "jwt"), HS_OK,
+           "an opaque subject");
+    is_str(sec.subject_id, "auth0|Ada", "kept as it is");
+    is_int(sec.roles[0] == '\0' && sec.perms[0] == 0, 1,
+           "no roles, no permissions");
+
+    is_int(hs_secctx_init(&sec, t, strlen(t), "a b", 3, "jwt"), HS_EINVAL,
+           "a subject with a space is refused");
+    is_int(hs_secctx_init(&sec, t, strlen(t), "", 0, "jwt"), HS_EINVAL,
+           "an empty subject is refused");
+    is_int(hs_secctx_init(&sec, t, strlen(t), "x\ny", 3, "jwt"), HS_EINVAL,
+           "a control character is refused");
+    {
+        char  big[HS_SUBJECT_MAX + 2];
+
+        memset(big, 'x', sizeof(big));
+        is_int(hs_secctx_init(&sec, t, strlen(t), big, HS_SUBJECT_MAX, "jwt"),
+               HS_OK, "a subject of HS_SUBJECT_MAX bytes");
+        is_int(hs_secctx_init(&sec, t, strlen(t), big, HS_SUBJECT_MAX + 1,
+                              "jwt"), HS_EINVAL, "one more is refused");
+    }
 }
 
 
