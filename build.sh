@@ -33,7 +33,8 @@ HS_LISTEN="${HS_LISTEN:-127.0.0.1:8087}"
 PKGS_BUILD=(build-essential pkg-config nginx nginx-dev libjansson-dev
             libyaml-dev libjwt-dev libssl-dev libsqlite3-dev libpq-dev
             libpcre2-dev sqlite3)
-PKGS_TEST=(perl curl wrk json-schema-test-suite chromium postgresql)
+PKGS_TEST=(perl curl wrk json-schema-test-suite chromium postgresql
+           python3-jwt python3-cryptography openssl)
 
 # npm packages (the npm registry), pinned
 ELEMENTS_VERSION=9.0.25       # @stoplight/elements: the /docs page

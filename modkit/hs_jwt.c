@@ -412,6 +412,17 @@ hs__jwt_alg_find(const char *name)
 }
 
 
+unsigned
+hs_jwt_alg_bit(const char *name)
+{
+    const hs__jwt_alg_t  *a;
+
+    a = name ? hs__jwt_alg_find(name) : NULL;
+
+    return a ? a->bit : 0;
+}
+
+
 static const char *
 hs__jwk_family_name(hs__jwk_family_t family)
 {

@@ -28,6 +28,45 @@ typedef struct {
     ngx_event_t                flush;      /* posted: sends them off */
 } ngx_http_hyperspot_dispatcher_t;
 
+/* A verified token, per worker (ngx_http_hyperspot_auth.c). */
+typedef struct {
+    uint32_t              hash;
+    u_char               *token;          /* NULL: free slot */
+    size_t                len;
+    time_t                until;          /* exp, capped */
+    ngx_uint_t            generation;     /* of the key set */
+    hs_secctx_t           sec;
+} ngx_http_hyperspot_jwt_entry_t;
+
+typedef struct {
+    /* directives */
+    ngx_str_t             jwks_file;      /* hyperspot_jwks_file */
+    unsigned              algs;           /* hyperspot_jwt_algorithms */
+    ngx_str_t             issuer;         /* hyperspot_jwt_issuer */
+    ngx_str_t             audience;       /* hyperspot_jwt_audience */
+    time_t                leeway;         /* hyperspot_jwt_leeway */
+    ngx_array_t          *required;       /* hyperspot_jwt_required_claims */
+    ngx_str_t             tenant_claim;   /* hyperspot_jwt_tenant_claim */
+    ngx_str_t             roles_claim;    /* hyperspot_jwt_roles_claim */
+    ngx_str_t             perms_claim;    /* ..._permissions_claim */
+    ngx_int_t             cache_size;     /* hyperspot_jwt_cache */
+    ngx_str_t             api_key_header; /* hyperspot_api_key_header */
+
+    /* built at configuration time */
+    ngx_uint_t            enabled;        /* a key source is configured */
+    hs_jwks_t            *jwks;           /* the current key set */
+    ngx_uint_t            generation;     /* bumped when it changes */
+    hs_jwt_policy_t       policy;
+    const char          **required_c;     /* NULL-terminated */
+
+    /* per worker */
+    ngx_http_hyperspot_jwt_entry_t  *cache;
+    ngx_uint_t            cache_mask;
+    time_t                audit_second;   /* event-loop audit budget */
+    ngx_uint_t            audit_count;
+    ngx_uint_t            audit_dropped;
+} ngx_http_hyperspot_auth_conf_t;
+
 struct ngx_http_hyperspot_main_conf_s {
     ngx_str_t             config_file;    /* hyperspot_config */
     ngx_str_t             database;       /* hyperspot_database */
@@ -51,6 +90,7 @@ struct ngx_http_hyperspot_main_conf_s {
                                              thread pool in use */
     uint64_t             *op_ns;          /* per worker: what each
                                              operation's calls take, ns */
+    ngx_http_hyperspot_auth_conf_t  auth;
 };
 
 typedef struct {
@@ -64,6 +104,7 @@ typedef struct {
     ngx_str_t             dev_tenant;     /* hyperspot_dev_tenant */
     ngx_str_t             dev_subject;    /* hyperspot_dev_subject */
     ngx_str_t             dev_header;     /* hyperspot_dev_tenant_header */
+    ngx_array_t          *dev_roles;      /* hyperspot_dev_roles */
 } ngx_http_hyperspot_loc_conf_t;
 
 typedef struct {
@@ -73,8 +114,11 @@ typedef struct {
     hs_secctx_t           sec;            /* who asks (empty: anonymous) */
 
     ngx_buf_t            *problem;        /* replaces nginx's error page */
+    ngx_str_t             api_key;        /* presented, checked by a gate */
+    u_char                auth_error[128]; /* why a credential failed */
     unsigned              rid_sent:1;
     unsigned              sec_built:1;
+    unsigned              credential:1;   /* the request presented one */
     unsigned              replace:1;
     unsigned              replaced:1;
 } ngx_http_hyperspot_ctx_t;
@@ -85,9 +129,10 @@ extern ngx_module_t  ngx_http_hyperspot_filter_module;
 /* ngx_http_hyperspot_handler.c */
 ngx_int_t ngx_http_hyperspot_handler(ngx_http_request_t *r);
 ngx_http_hyperspot_ctx_t *ngx_http_hyperspot_get_ctx(ngx_http_request_t *r);
-/* Builds the request's SecurityCtx once (ctx->sec; empty: anonymous). */
-ngx_int_t ngx_http_hyperspot_secctx(ngx_http_request_t *r,
-    ngx_http_hyperspot_ctx_t *ctx);
+/* The first request header of that name (case-insensitive), or NULL. */
+ngx_table_elt_t *ngx_http_hyperspot_header(ngx_http_request_t *r,
+    const char *name, size_t len);
+
 ngx_int_t ngx_http_hyperspot_send(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, const u_char *body, size_t len);
 ngx_int_t ngx_http_hyperspot_send_problem(ngx_http_request_t *r,
@@ -99,6 +144,34 @@ ngx_int_t ngx_http_hyperspot_docs(ngx_http_request_t *r);
 ngx_int_t ngx_http_hyperspot_docs_asset(ngx_http_request_t *r);
 void ngx_http_hyperspot_rid_seed(void);
 void ngx_http_hyperspot_flush(ngx_event_t *ev);
+
+/* Posts a call that has no request (an audit event) to the pool. */
+ngx_int_t ngx_http_hyperspot_post_detached(
+    ngx_http_hyperspot_dispatcher_t *d, hs_call_t *call, ngx_log_t *log);
+
+/* ngx_http_hyperspot_auth.c */
+/* Builds the request's SecurityCtx once (ctx->sec; empty: anonymous). */
+ngx_int_t ngx_http_hyperspot_secctx(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx);
+char *ngx_http_hyperspot_jwt_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_hyperspot_jwt_required(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_hyperspot_dev_roles(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_hyperspot_auth_create(ngx_http_hyperspot_auth_conf_t *acf);
+ngx_int_t ngx_http_hyperspot_auth_init(ngx_conf_t *cf,
+    ngx_http_hyperspot_main_conf_t *hmcf);
+ngx_int_t ngx_http_hyperspot_auth_init_process(ngx_cycle_t *cycle,
+    ngx_http_hyperspot_main_conf_t *hmcf);
+void ngx_http_hyperspot_auth_cleanup(ngx_http_hyperspot_auth_conf_t *acf);
+/* The WWW-Authenticate challenge of a 401 answer (RFC 6750). */
+ngx_int_t ngx_http_hyperspot_challenge(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx);
+/* Records an event the event loop decided (rate-limited per worker). */
+void ngx_http_hyperspot_audit(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx, const char *action, const char *outcome,
+    const char *detail);
 
 /* ngx_http_hyperspot_filter.c */
 ngx_int_t ngx_http_hyperspot_add_rid_header(ngx_http_request_t *r,

@@ -112,6 +112,13 @@ ngx_http_hyperspot_header_filter(ngx_http_request_t *r)
         }
     }
 
+    if (r->headers_out.status == NGX_HTTP_UNAUTHORIZED
+        && r->headers_out.www_authenticate == NULL
+        && ngx_http_hyperspot_challenge(r, ctx) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     return ngx_http_next_header_filter(r);
 }
 

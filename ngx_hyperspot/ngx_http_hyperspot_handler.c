@@ -39,6 +39,7 @@ struct ngx_http_hyperspot_job_s {
     ngx_http_hyperspot_job_t   *next;
     size_t                      op;        /* hs_api_op_index(), or -1 */
     uint64_t                    ns;        /* what the call took */
+    unsigned                    detached:1;  /* runs without a request */
 };
 
 typedef struct {
@@ -84,15 +85,10 @@ static ngx_int_t ngx_http_hyperspot_refuse(ngx_http_request_t *r,
     hs_problem_kind_t kind, const char *fmt, ...);
 
 
-static ngx_table_elt_t *ngx_http_hyperspot_header(ngx_http_request_t *r,
-    const char *name, size_t len);
-
-
-
 static uint64_t  ngx_http_hyperspot_rid_state;
 
 
-static ngx_table_elt_t *
+ngx_table_elt_t *
 ngx_http_hyperspot_header(ngx_http_request_t *r, const char *name,
     size_t len)
 {
@@ -201,55 +197,6 @@ ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
 }
 
 
-/*
- * The request's SecurityCtx, built once. Until authentication exists it
- * comes from the development settings only: hyperspot_dev_tenant, or the
- * hyperspot_dev_tenant_header when the request has a valid uuid there.
- */
-ngx_int_t
-ngx_http_hyperspot_secctx(ngx_http_request_t *r,
-    ngx_http_hyperspot_ctx_t *ctx)
-{
-    ngx_str_t                       tenant;
-    ngx_table_elt_t                *h;
-    ngx_http_hyperspot_loc_conf_t  *hlcf;
-
-    if (ctx->sec_built) {
-        return NGX_OK;
-    }
-
-    ctx->sec_built = 1;
-
-    hlcf = ngx_http_get_module_loc_conf(r, ngx_http_hyperspot_module);
-
-    tenant = hlcf->dev_tenant;
-
-    if (hlcf->dev_header.len) {
-        h = ngx_http_hyperspot_header(r, (char *) hlcf->dev_header.data,
-                                      hlcf->dev_header.len);
-        if (h != NULL && hs_uuid_valid((char *) h->value.data,
-                                       h->value.len))
-        {
-            tenant = h->value;
-        }
-    }
-
-    if (tenant.len == 0) {
-        return NGX_OK;                  /* anonymous */
-    }
-
-    if (hs_secctx_init(&ctx->sec, (char *) tenant.data, tenant.len,
-                       (char *) hlcf->dev_subject.data, hlcf->dev_subject.len,
-                       "dev")
-        != HS_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    return NGX_OK;
-}
-
-
 ngx_int_t
 ngx_http_hyperspot_handler(ngx_http_request_t *r)
 {
@@ -312,9 +259,22 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ctx->sec.tenant_id[0] == '\0'
-        && ngx_strcmp(hs_api_op_route(op)->access, "public") != 0)
+    /* an API key is checked on the pool thread, before the handler */
+    if (ctx->sec.tenant_id[0] == '\0' && ctx->api_key.len == 0
+        && hs_api_op_permission(op) != HS_API_PUBLIC)
     {
+        if (ctx->credential) {
+            ngx_http_hyperspot_audit(r, ctx, "auth.failed", "failure",
+                                     (char *) ctx->auth_error);
+
+            return ngx_http_hyperspot_refuse(r, HS_PROBLEM_UNAUTHORIZED,
+                                             "the credentials are not "
+                                             "valid: %s", ctx->auth_error);
+        }
+
+        ngx_http_hyperspot_audit(r, ctx, "auth.failed", "failure",
+                                 "no credentials");
+
         return ngx_http_hyperspot_refuse(r, HS_PROBLEM_UNAUTHORIZED,
                                          "this operation requires an "
                                          "authenticated tenant");
@@ -448,6 +408,19 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     call->sec = ctx->sec;
     call->check_response = hlcf->check_responses ? 1 : 0;
 
+    ngx_cpystrn((u_char *) call->client_addr, r->connection->addr_text.data,
+                ngx_min(r->connection->addr_text.len + 1,
+                        sizeof(call->client_addr)));
+
+    if (ctx->api_key.len) {
+        call->api_key = hs_strndup((char *) ctx->api_key.data,
+                                   ctx->api_key.len);
+        if (call->api_key == NULL) {
+            hs_call_free(call);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
     names = hs_api_op_headers(ctx->match.op, &n);
 
     for (i = 0; i < n; i++) {
@@ -477,6 +450,7 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     job->op = ctx->match.op ? hs_api_op_index(ctx->match.op)
                             : NGX_HTTP_HYPERSPOT_NO_OP;
     job->ns = 0;
+    job->detached = 0;
 
     cln->handler = ngx_http_hyperspot_job_abort;
     cln->data = job;
@@ -493,6 +467,34 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     }
 
     return NGX_DONE;
+}
+
+
+/* A call without a request (an audit event), with the others. */
+ngx_int_t
+ngx_http_hyperspot_post_detached(ngx_http_hyperspot_dispatcher_t *d,
+    hs_call_t *call, ngx_log_t *log)
+{
+    ngx_http_hyperspot_job_t  *job;
+
+    job = ngx_calloc(sizeof(ngx_http_hyperspot_job_t), log);
+    if (job == NULL) {
+        return NGX_ERROR;
+    }
+
+    job->call = call;
+    job->op = NGX_HTTP_HYPERSPOT_NO_OP;
+    job->detached = 1;
+
+    *d->tail = job;
+    d->tail = &job->next;
+    d->pending++;
+
+    if (!d->flush.posted) {
+        ngx_post_event(&d->flush, &ngx_posted_events);
+    }
+
+    return NGX_OK;
 }
 
 
@@ -523,7 +525,7 @@ ngx_http_hyperspot_flush(ngx_event_t *ev)
         next = job->next;
         job->next = NULL;
 
-        if (job->request == NULL) {
+        if (job->request == NULL && !job->detached) {
             ngx_http_hyperspot_job_fail(job, d);
             continue;
         }
@@ -744,6 +746,7 @@ ngx_http_hyperspot_batch_done(ngx_event_t *ev)
 {
     uint64_t                    *op_ns, ns;
     ngx_int_t                    rc;
+    ngx_http_hyperspot_ctx_t    *ctx;
     ngx_thread_task_t           *task;
     ngx_connection_t            *c;
     ngx_http_request_t          *r;
@@ -778,6 +781,12 @@ ngx_http_hyperspot_batch_done(ngx_event_t *ev)
 
         job->cleanup->handler = NULL;
         c = r->connection;
+
+        /* who the pool found the caller to be (an API key), for the log */
+        ctx = ngx_http_get_module_ctx(r->main, ngx_http_hyperspot_module);
+        if (ctx != NULL && ctx->sec.tenant_id[0] == '\0') {
+            ctx->sec = job->call->sec;
+        }
 
         rc = ngx_http_hyperspot_send_call(r, job->call);
 

@@ -129,6 +129,90 @@ static ngx_command_t  ngx_http_hyperspot_commands[] = {
       offsetof(ngx_http_hyperspot_loc_conf_t, dev_header),
       NULL },
 
+    { ngx_string("hyperspot_dev_roles"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_hyperspot_dev_roles,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("hyperspot_jwks_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.jwks_file),
+      NULL },
+
+    { ngx_string("hyperspot_jwt_algorithms"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_hyperspot_jwt_algorithms,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("hyperspot_jwt_issuer"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.issuer),
+      NULL },
+
+    { ngx_string("hyperspot_jwt_audience"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.audience),
+      NULL },
+
+    { ngx_string("hyperspot_jwt_leeway"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.leeway),
+      NULL },
+
+    { ngx_string("hyperspot_jwt_required_claims"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_hyperspot_jwt_required,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("hyperspot_jwt_tenant_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.tenant_claim),
+      NULL },
+
+    { ngx_string("hyperspot_jwt_roles_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.roles_claim),
+      NULL },
+
+    { ngx_string("hyperspot_jwt_permissions_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.perms_claim),
+      NULL },
+
+    { ngx_string("hyperspot_jwt_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.cache_size),
+      NULL },
+
+    { ngx_string("hyperspot_api_key_header"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_hyperspot_main_conf_t, auth.api_key_header),
+      NULL },
+
     { ngx_string("hyperspot_migrations"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -305,6 +389,7 @@ ngx_http_hyperspot_cleanup(void *data)
 {
     ngx_http_hyperspot_main_conf_t  *hmcf = data;
 
+    ngx_http_hyperspot_auth_cleanup(&hmcf->auth);
     hs_registry_destroy(hmcf->registry);
     hs_api_destroy(hmcf->api);
     hs_db_destroy(hmcf->db);
@@ -501,6 +586,10 @@ ngx_http_hyperspot_init_process(ngx_cycle_t *cycle)
     }
 
     ngx_http_hyperspot_rid_seed();
+
+    if (ngx_http_hyperspot_auth_init_process(cycle, hmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (hs_registry_start(hmcf->registry, &err) != HS_OK) {
         /* the worker serves on; /health reports the failed module */
@@ -838,7 +927,9 @@ ngx_http_hyperspot_postconfiguration(ngx_conf_t *cf)
 
     hmcf->op_ns = ngx_pcalloc(cf->pool,
                               hs_api_count(hmcf->api) * sizeof(uint64_t));
-    if (hmcf->op_ns == NULL) {
+    if (hmcf->op_ns == NULL
+        || ngx_http_hyperspot_auth_init(cf, hmcf) != NGX_OK)
+    {
         ngx_http_hyperspot_cleanup(hmcf);
         return NGX_ERROR;
     }
@@ -877,6 +968,7 @@ ngx_http_hyperspot_create_main_conf(ngx_conf_t *cf)
 
     hmcf->busy_timeout = NGX_CONF_UNSET_MSEC;
     hmcf->connect_timeout = NGX_CONF_UNSET_MSEC;
+    ngx_http_hyperspot_auth_create(&hmcf->auth);
 
     if (ngx_array_init(&hmcf->dispatchers, cf->pool, 2,
                        sizeof(ngx_http_hyperspot_dispatcher_t *))
@@ -919,6 +1011,7 @@ ngx_http_hyperspot_create_loc_conf(ngx_conf_t *cf)
     hlcf->openapi = NGX_CONF_UNSET;
     hlcf->docs = NGX_CONF_UNSET;
     hlcf->check_responses = NGX_CONF_UNSET;
+    hlcf->dev_roles = NGX_CONF_UNSET_PTR;
 
     return hlcf;
 }
@@ -930,7 +1023,8 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_hyperspot_loc_conf_t *prev = parent;
     ngx_http_hyperspot_loc_conf_t *conf = child;
 
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_core_loc_conf_t        *clcf;
+    ngx_http_hyperspot_main_conf_t  *hmcf;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->openapi, prev->openapi, 1);
@@ -940,6 +1034,7 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->dev_subject, prev->dev_subject,
                              "00000000-0000-0000-0000-000000000001");
     ngx_conf_merge_str_value(conf->dev_header, prev->dev_header, "");
+    ngx_conf_merge_ptr_value(conf->dev_roles, prev->dev_roles, NULL);
 
     if (conf->tp == NULL) {
         conf->tp = prev->tp;
@@ -948,6 +1043,17 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (!conf->enable) {
         return NGX_CONF_OK;
+    }
+
+    hmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_hyperspot_module);
+
+    if (conf->dev_tenant.len && hmcf->auth.jwks_file.len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "hyperspot_dev_tenant "
+                           "cannot be used where authentication is "
+                           "configured (hyperspot_jwks_file): development "
+                           "mode accepts every request without "
+                           "credentials");
+        return NGX_CONF_ERROR;
     }
 
     if (conf->tp == NULL) {

@@ -27,6 +27,9 @@
 #define HS_JWT_ES256  0x0100
 #define HS_JWT_ES384  0x0200
 
+/* The HS_JWT_* bit of an algorithm name ("RS256"), 0 when unknown. */
+HS_API unsigned hs_jwt_alg_bit(const char *name);
+
 /* Tokens longer than this are rejected before any decoding. */
 #define HS_JWT_MAX_TOKEN  16384
 
