@@ -412,6 +412,40 @@ hs__jwt_alg_find(const char *name)
 }
 
 
+hs_rc_t
+hs_jwt_kid(const char *token, size_t len, char *kid, size_t size)
+{
+    json_t       *header, *k;
+    hs_rc_t       rc;
+    hs_error_t    err;
+    const char   *dot;
+
+    kid[0] = '\0';
+
+    dot = len <= HS_JWT_MAX_TOKEN ? memchr(token, '.', len) : NULL;
+    if (dot == NULL) {
+        return HS_EINVAL;
+    }
+
+    header = hs__b64url_json(token, dot - token, "header", &err);
+    if (header == NULL) {
+        return HS_EINVAL;
+    }
+
+    k = json_object_get(header, "kid");
+    rc = HS_ENOTFOUND;
+
+    if (json_is_string(k) && json_string_length(k) < size) {
+        memcpy(kid, json_string_value(k), json_string_length(k) + 1);
+        rc = HS_OK;
+    }
+
+    json_decref(header);
+
+    return rc;
+}
+
+
 unsigned
 hs_jwt_alg_bit(const char *name)
 {

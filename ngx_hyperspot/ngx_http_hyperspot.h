@@ -38,9 +38,21 @@ typedef struct {
     hs_secctx_t           sec;
 } ngx_http_hyperspot_jwt_entry_t;
 
+#define NGX_HTTP_HYPERSPOT_UNKNOWN_KIDS  16
+
+typedef struct {
+    u_char                kid[64];
+    ngx_msec_t            until;
+} ngx_http_hyperspot_unknown_kid_t;
+
 typedef struct {
     /* directives */
     ngx_str_t             jwks_file;      /* hyperspot_jwks_file */
+    ngx_str_t             jwks_url;       /* hyperspot_jwks_url */
+    ngx_msec_t            jwks_interval;  /*   interval= */
+    ngx_msec_t            jwks_min_interval;  /* min_interval= */
+    ngx_msec_t            jwks_timeout;   /*   timeout= */
+    ngx_str_t             jwks_ca;        /*   ca_file= */
     unsigned              algs;           /* hyperspot_jwt_algorithms */
     ngx_str_t             issuer;         /* hyperspot_jwt_issuer */
     ngx_str_t             audience;       /* hyperspot_jwt_audience */
@@ -62,6 +74,15 @@ typedef struct {
     /* per worker */
     ngx_http_hyperspot_jwt_entry_t  *cache;
     ngx_uint_t            cache_mask;
+    ngx_thread_pool_t    *tp;             /* where the key set is fetched */
+    ngx_event_t           refresh_ev;
+    ngx_uint_t            fetching;
+    ngx_uint_t            fetched;        /* an attempt has finished */
+    ngx_msec_t            fetched_at;     /* the last one started */
+    ngx_queue_t           waiting;        /* requests parked for it */
+    ngx_http_hyperspot_unknown_kid_t  unknown[NGX_HTTP_HYPERSPOT_UNKNOWN_KIDS];
+    ngx_uint_t            unknown_next;
+    u_char                fetch_err[256]; /* the last failure logged */
     time_t                audit_second;   /* event-loop audit budget */
     ngx_uint_t            audit_count;
     ngx_uint_t            audit_dropped;
@@ -115,10 +136,15 @@ typedef struct {
 
     ngx_buf_t            *problem;        /* replaces nginx's error page */
     ngx_str_t             api_key;        /* presented, checked by a gate */
-    u_char                auth_error[128]; /* why a credential failed */
+    u_char                auth_error[160]; /* why a credential failed */
+    ngx_queue_t           wait;           /* parked for the key set */
+    ngx_http_request_t   *request;
+    ngx_pool_cleanup_t   *wait_cln;
     unsigned              rid_sent:1;
     unsigned              sec_built:1;
     unsigned              credential:1;   /* the request presented one */
+    unsigned              keys_missing:1; /* no key set: answer 503 */
+    unsigned              waited:1;       /* parked once already */
     unsigned              replace:1;
     unsigned              replaced:1;
 } ngx_http_hyperspot_ctx_t;
@@ -157,6 +183,11 @@ char *ngx_http_hyperspot_jwt_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_hyperspot_jwt_required(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_hyperspot_jwks_url(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* Parks a request whose SecurityCtx waits for the key set (NGX_AGAIN). */
+ngx_int_t ngx_http_hyperspot_auth_park(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx);
 char *ngx_http_hyperspot_dev_roles(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 void ngx_http_hyperspot_auth_create(ngx_http_hyperspot_auth_conf_t *acf);

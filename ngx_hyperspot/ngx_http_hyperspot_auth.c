@@ -6,7 +6,12 @@
  *                      no credentials (and a warning at every start)
  *   Authorization: Bearer <JWT>
  *                      verified with hs_jwt_verify() against the key set
- *                      and the policy of the hyperspot_jwt_* directives,
+ *                      (hyperspot_jwks_file, or hyperspot_jwks_url:
+ *                      fetched by every worker on a pool thread, again
+ *                      periodically and when a token names an unknown kid,
+ *                      at most once per min_interval; requests wait for a
+ *                      fetch in flight) and the policy of the
+ *                      hyperspot_jwt_* directives,
  *                      claims mapped to tenant, subject, roles and
  *                      permissions; verified tokens are kept in a
  *                      per-worker cache until they expire
@@ -22,6 +27,8 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
+
+#include <ngx_thread_pool.h>
 
 #include "ngx_http_hyperspot.h"
 
@@ -41,6 +48,26 @@ static void ngx_http_hyperspot_grant_list(const hs_rbac_t *rb,
     hs_secctx_t *sec, json_t *v, ngx_uint_t roles);
 static void ngx_http_hyperspot_auth_fail(ngx_http_hyperspot_ctx_t *ctx,
     const char *fmt, ...);
+static ngx_int_t ngx_http_hyperspot_jwks_wait(ngx_http_hyperspot_ctx_t *ctx,
+    ngx_http_hyperspot_auth_conf_t *acf, u_char *token, size_t len);
+static void ngx_http_hyperspot_jwks_fetch(ngx_http_hyperspot_auth_conf_t *acf,
+    ngx_log_t *log);
+static void ngx_http_hyperspot_jwks_run(void *data, ngx_log_t *log);
+static void ngx_http_hyperspot_jwks_done(ngx_event_t *ev);
+static void ngx_http_hyperspot_jwks_timer(ngx_event_t *ev);
+static void ngx_http_hyperspot_unpark(void *data);
+
+
+/* A fetch of the key set, on a pool thread. */
+typedef struct {
+    ngx_http_hyperspot_auth_conf_t  *acf;
+    char                             url[2048];
+    char                             ca[1024];
+    hs_http_options_t                opt;
+    hs_jwks_t                       *jwks;
+    hs_rc_t                          rc;
+    hs_error_t                       err;
+} ngx_http_hyperspot_jwks_task_t;
 
 
 /*
@@ -95,7 +122,15 @@ ngx_http_hyperspot_secctx(ngx_http_request_t *r,
             return NGX_OK;
         }
 
-        return ngx_http_hyperspot_jwt_secctx(r, ctx, hmcf, p, last - p);
+        if (ngx_http_hyperspot_jwt_secctx(r, ctx, hmcf, p, last - p)
+            == NGX_AGAIN)
+        {
+            /* built again once the key set is fetched */
+            ctx->sec_built = 0;
+            return NGX_AGAIN;
+        }
+
+        return NGX_OK;
     }
 
     if (acf->api_key_header.len) {
@@ -209,8 +244,29 @@ ngx_http_hyperspot_jwt_secctx(ngx_http_request_t *r,
 
     claims = NULL;
 
+    if (acf->jwks == NULL) {
+        /* the key set of the URL is not here yet */
+        if (!ctx->waited && (acf->fetching || !acf->fetched)) {
+            ngx_http_hyperspot_jwks_fetch(acf, r->connection->log);
+            return NGX_AGAIN;
+        }
+
+        ctx->keys_missing = 1;
+        ngx_http_hyperspot_auth_fail(ctx, "the key set is not available: "
+                                     "%s", acf->fetch_err);
+        return NGX_OK;
+    }
+
     rc = hs_jwt_verify((char *) token, len, acf->jwks, &acf->policy, &claims,
                        &err);
+
+    if (rc == HS_ENOTFOUND && acf->jwks_url.len
+        && ngx_http_hyperspot_jwks_wait(ctx, acf, token, len) == NGX_AGAIN)
+    {
+        ngx_http_hyperspot_jwks_fetch(acf, r->connection->log);
+        return NGX_AGAIN;
+    }
+
     if (rc != HS_OK) {
         ngx_http_hyperspot_auth_fail(ctx, "%s", err.msg);
         return NGX_OK;
@@ -527,7 +583,326 @@ ngx_http_hyperspot_audit(ngx_http_request_t *r,
 }
 
 
+/* ------------------------------------------------------ key set URL */
+
+/*
+ * A token with a kid the key set lacks: NGX_AGAIN when a fetch (in
+ * flight, or allowed now) may bring it; NGX_DECLINED when not, and then
+ * the kid is remembered as unknown until the next fetch is allowed, so
+ * that made-up kids cost nothing and never reach the identity provider.
+ */
+static ngx_int_t
+ngx_http_hyperspot_jwks_wait(ngx_http_hyperspot_ctx_t *ctx,
+    ngx_http_hyperspot_auth_conf_t *acf, u_char *token, size_t len)
+{
+    u_char                            kid[64];
+    ngx_uint_t                        i;
+    ngx_msec_t                        next;
+    ngx_http_hyperspot_unknown_kid_t  *u;
+
+    if (hs_jwt_kid((char *) token, len, (char *) kid, sizeof(kid)) != HS_OK) {
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; i < NGX_HTTP_HYPERSPOT_UNKNOWN_KIDS; i++) {
+        u = &acf->unknown[i];
+
+        if ((ngx_msec_int_t) (u->until - ngx_current_msec) > 0
+            && ngx_strcmp(u->kid, kid) == 0)
+        {
+            return NGX_DECLINED;
+        }
+    }
+
+    next = acf->fetched_at + acf->jwks_min_interval;
+
+    if (!ctx->waited
+        && (acf->fetching || (ngx_msec_int_t) (next - ngx_current_msec) <= 0))
+    {
+        return NGX_AGAIN;
+    }
+
+    u = &acf->unknown[acf->unknown_next++ % NGX_HTTP_HYPERSPOT_UNKNOWN_KIDS];
+    ngx_cpystrn(u->kid, kid, sizeof(u->kid));
+    u->until = (ngx_msec_int_t) (next - ngx_current_msec) > 0
+               ? next : ngx_current_msec + acf->jwks_min_interval;
+
+    return NGX_DECLINED;
+}
+
+
+static void
+ngx_http_hyperspot_jwks_fetch(ngx_http_hyperspot_auth_conf_t *acf,
+    ngx_log_t *log)
+{
+    ngx_thread_task_t               *task;
+    ngx_http_hyperspot_jwks_task_t  *t;
+
+    if (acf->fetching || acf->tp == NULL || ngx_exiting) {
+        return;
+    }
+
+    task = ngx_calloc(sizeof(ngx_thread_task_t)
+                      + sizeof(ngx_http_hyperspot_jwks_task_t), log);
+    if (task == NULL) {
+        return;
+    }
+
+    t = (ngx_http_hyperspot_jwks_task_t *) (task + 1);
+    t->acf = acf;
+    ngx_cpystrn((u_char *) t->url, acf->jwks_url.data,
+                ngx_min(acf->jwks_url.len + 1, sizeof(t->url)));
+    ngx_cpystrn((u_char *) t->ca, acf->jwks_ca.data,
+                ngx_min(acf->jwks_ca.len + 1, sizeof(t->ca)));
+    t->opt.timeout_ms = (int) acf->jwks_timeout;
+    t->opt.max_body = 1024 * 1024;
+    t->opt.ca_file = t->ca[0] ? t->ca : NULL;
+    t->opt.accept = "application/jwk-set+json, application/json";
+
+    task->ctx = t;
+    task->handler = ngx_http_hyperspot_jwks_run;
+    task->event.handler = ngx_http_hyperspot_jwks_done;
+    task->event.data = task;
+    task->event.log = log;
+
+    if (ngx_thread_task_post(acf->tp, task) != NGX_OK) {
+        ngx_free(task);
+        return;
+    }
+
+    acf->fetching = 1;
+    acf->fetched_at = ngx_current_msec;
+
+    if (acf->refresh_ev.timer_set) {
+        ngx_del_timer(&acf->refresh_ev);
+    }
+}
+
+
+static void
+ngx_http_hyperspot_jwks_run(void *data, ngx_log_t *log)
+{
+    ngx_http_hyperspot_jwks_task_t  *t = data;
+
+    int      status;
+    char    *body;
+    size_t   len;
+
+    t->rc = hs_http_get(t->url, &t->opt, &status, &body, &len, &t->err);
+    if (t->rc != HS_OK) {
+        return;
+    }
+
+    if (status != 200) {
+        hs_error_set(&t->err, "%s answered %d", t->url, status);
+        t->rc = HS_ERROR;
+
+    } else {
+        t->jwks = hs_jwks_parse(body, len, &t->err);
+
+        if (t->jwks != NULL && hs_jwks_count(t->jwks) == 0) {
+            hs_error_set(&t->err, "%s holds no signing key", t->url);
+            hs_jwks_free(t->jwks);
+            t->jwks = NULL;
+        }
+
+        t->rc = t->jwks ? HS_OK : HS_ERROR;
+    }
+
+    hs_free(body);
+}
+
+
+static void
+ngx_http_hyperspot_jwks_done(ngx_event_t *ev)
+{
+    ngx_queue_t                     *q;
+    ngx_thread_task_t               *task;
+    ngx_connection_t                *c;
+    ngx_http_request_t              *r;
+    ngx_http_hyperspot_ctx_t        *ctx;
+    ngx_http_hyperspot_jwks_task_t  *t;
+    ngx_http_hyperspot_auth_conf_t  *acf;
+
+    task = ev->data;
+    t = task->ctx;
+    acf = t->acf;
+
+    acf->fetching = 0;
+    acf->fetched = 1;
+
+    if (t->rc == HS_OK) {
+        if (acf->jwks == NULL || acf->fetch_err[0]
+            || hs_jwks_count(acf->jwks) != hs_jwks_count(t->jwks))
+        {
+            ngx_log_error(NGX_LOG_NOTICE, ev->log, 0, "hyperspot: key set "
+                          "from %V: %uz keys", &acf->jwks_url,
+                          hs_jwks_count(t->jwks));
+        }
+
+        hs_jwks_free(acf->jwks);
+        acf->jwks = t->jwks;
+        acf->generation++;
+        acf->fetch_err[0] = '\0';
+
+    } else if (ngx_strcmp(acf->fetch_err, t->err.msg) != 0) {
+        /* each distinct failure once; the old key set stays in use */
+        ngx_log_error(NGX_LOG_ERR, ev->log, 0, "hyperspot_jwks_url: %s%s",
+                      t->err.msg, acf->jwks ? "; the previous key set stays"
+                                              " in use" : "");
+        ngx_cpystrn(acf->fetch_err, (u_char *) t->err.msg,
+                    sizeof(acf->fetch_err));
+    }
+
+    if (!ngx_exiting && !ngx_terminate && !ngx_quit) {
+        ngx_add_timer(&acf->refresh_ev, t->rc == HS_OK
+                                        ? acf->jwks_interval
+                                        : acf->jwks_min_interval);
+    }
+
+    ngx_free(task);
+
+    /* the parked requests run again */
+    while (!ngx_queue_empty(&acf->waiting)) {
+        q = ngx_queue_head(&acf->waiting);
+        ngx_queue_remove(q);
+
+        ctx = ngx_queue_data(q, ngx_http_hyperspot_ctx_t, wait);
+        ctx->wait_cln->handler = NULL;
+        ctx->waited = 1;
+
+        r = ctx->request;
+        c = r->connection;
+
+        ngx_http_finalize_request(r, ngx_http_hyperspot_handler(r));
+        ngx_http_run_posted_requests(c);
+    }
+}
+
+
+static void
+ngx_http_hyperspot_jwks_timer(ngx_event_t *ev)
+{
+    ngx_http_hyperspot_jwks_fetch(ev->data, ev->log);
+}
+
+
+ngx_int_t
+ngx_http_hyperspot_auth_park(ngx_http_request_t *r,
+    ngx_http_hyperspot_ctx_t *ctx)
+{
+    ngx_pool_cleanup_t              *cln;
+    ngx_http_hyperspot_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_hyperspot_module);
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln->handler = ngx_http_hyperspot_unpark;
+    cln->data = ctx;
+
+    ctx->request = r;
+    ctx->wait_cln = cln;
+    ngx_queue_insert_tail(&hmcf->auth.waiting, &ctx->wait);
+
+    r->main->count++;
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_hyperspot_unpark(void *data)
+{
+    ngx_http_hyperspot_ctx_t  *ctx = data;
+
+    ngx_queue_remove(&ctx->wait);
+}
+
+
 /* ------------------------------------------------------ configuration */
+
+char *
+ngx_http_hyperspot_jwks_url(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_hyperspot_main_conf_t *hmcf = conf;
+
+    u_char                          *url;
+    hs_url_t                         u;
+    ngx_str_t                       *value, s;
+    ngx_uint_t                       i;
+    ngx_msec_t                      *t;
+    hs_error_t                       err;
+    ngx_http_hyperspot_auth_conf_t  *acf;
+
+    acf = &hmcf->auth;
+
+    if (acf->jwks_url.len) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    url = value[1].data;
+
+    if (hs_url_parse((char *) url, &u, &err) != HS_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err.msg);
+        return NGX_CONF_ERROR;
+    }
+
+    acf->jwks_url = value[1];
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        t = NULL;
+
+        if (ngx_strncmp(value[i].data, "interval=", 9) == 0) {
+            t = &acf->jwks_interval;
+            s.data = value[i].data + 9;
+
+        } else if (ngx_strncmp(value[i].data, "min_interval=", 13) == 0) {
+            t = &acf->jwks_min_interval;
+            s.data = value[i].data + 13;
+
+        } else if (ngx_strncmp(value[i].data, "timeout=", 8) == 0) {
+            t = &acf->jwks_timeout;
+            s.data = value[i].data + 8;
+
+        } else if (ngx_strncmp(value[i].data, "ca_file=", 8) == 0) {
+            acf->jwks_ca.data = value[i].data + 8;
+            acf->jwks_ca.len = value[i].len - 8;
+
+            if (acf->jwks_ca.len == 0
+                || ngx_conf_full_name(cf->cycle, &acf->jwks_ca, 1) != NGX_OK)
+            {
+                return "has an invalid ca_file";
+            }
+
+            continue;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid parameter "
+                               "\"%V\" (known: interval=, min_interval=, "
+                               "timeout=, ca_file=)", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        s.len = value[i].data + value[i].len - s.data;
+        *t = ngx_parse_time(&s, 0);
+
+        if (*t == (ngx_msec_t) NGX_ERROR || *t == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid time in "
+                               "\"%V\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+
 
 char *
 ngx_http_hyperspot_jwt_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -652,6 +1027,9 @@ ngx_http_hyperspot_auth_create(ngx_http_hyperspot_auth_conf_t *acf)
     acf->leeway = NGX_CONF_UNSET;
     acf->required = NGX_CONF_UNSET_PTR;
     acf->cache_size = NGX_CONF_UNSET;
+    acf->jwks_interval = 10 * 60 * 1000;
+    acf->jwks_min_interval = 30 * 1000;
+    acf->jwks_timeout = 5000;
 }
 
 
@@ -820,6 +1198,23 @@ ngx_http_hyperspot_auth_init(ngx_conf_t *cf,
     acf->policy.now = 0;
     acf->policy.required = acf->required_c;
 
+    if (acf->jwks_file.len && acf->jwks_url.len) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "hyperspot_jwks_file and "
+                      "hyperspot_jwks_url: use one key source");
+        return NGX_ERROR;
+    }
+
+    if (acf->jwks_url.len) {
+        if (acf->jwks_min_interval > acf->jwks_interval) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "hyperspot_jwks_url: "
+                          "min_interval is longer than interval");
+            return NGX_ERROR;
+        }
+
+        acf->enabled = 1;
+        return NGX_OK;
+    }
+
     if (acf->jwks_file.len == 0) {
         return NGX_OK;
     }
@@ -862,7 +1257,24 @@ ngx_http_hyperspot_auth_init_process(ngx_cycle_t *cycle,
 
     acf = &hmcf->auth;
 
-    if (!acf->enabled || acf->cache_size <= 0) {
+    ngx_queue_init(&acf->waiting);
+
+    if (!acf->enabled) {
+        return NGX_OK;
+    }
+
+    if (acf->jwks_url.len && hmcf->dispatchers.nelts) {
+        acf->tp = (*(ngx_http_hyperspot_dispatcher_t **)
+                   hmcf->dispatchers.elts)->tp;
+        acf->refresh_ev.handler = ngx_http_hyperspot_jwks_timer;
+        acf->refresh_ev.data = acf;
+        acf->refresh_ev.log = cycle->log;
+        acf->refresh_ev.cancelable = 1;
+
+        ngx_http_hyperspot_jwks_fetch(acf, cycle->log);
+    }
+
+    if (acf->cache_size <= 0) {
         return NGX_OK;
     }
 

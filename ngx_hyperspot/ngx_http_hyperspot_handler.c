@@ -255,8 +255,20 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
                                          hs_api_op_produces(op));
     }
 
-    if (ngx_http_hyperspot_secctx(r, ctx) != NGX_OK) {
+    switch (ngx_http_hyperspot_secctx(r, ctx)) {
+    case NGX_OK:
+        break;
+    case NGX_AGAIN:
+        /* the key set is being fetched: run again when it is here */
+        return ngx_http_hyperspot_auth_park(r, ctx);
+    default:
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ctx->keys_missing && hs_api_op_permission(op) != HS_API_PUBLIC) {
+        return ngx_http_hyperspot_refuse(r, HS_PROBLEM_SERVICE_UNAVAILABLE,
+                                         "tokens cannot be verified now: %s;"
+                                         " retry later", ctx->auth_error);
     }
 
     /* an API key is checked on the pool thread, before the handler */

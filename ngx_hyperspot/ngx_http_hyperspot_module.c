@@ -143,6 +143,13 @@ static ngx_command_t  ngx_http_hyperspot_commands[] = {
       offsetof(ngx_http_hyperspot_main_conf_t, auth.jwks_file),
       NULL },
 
+    { ngx_string("hyperspot_jwks_url"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_hyperspot_jwks_url,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("hyperspot_jwt_algorithms"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
       ngx_http_hyperspot_jwt_algorithms,
@@ -330,7 +337,18 @@ ngx_http_hyperspot_sec_variable(ngx_http_request_t *r,
     ngx_http_hyperspot_ctx_t  *ctx;
 
     ctx = ngx_http_hyperspot_get_ctx(r);
-    if (ctx == NULL || ngx_http_hyperspot_secctx(r, ctx) != NGX_OK) {
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    switch (ngx_http_hyperspot_secctx(r, ctx)) {
+    case NGX_OK:
+        break;
+    case NGX_AGAIN:
+        /* waits for the key set: not known yet */
+        v->not_found = 1;
+        return NGX_OK;
+    default:
         return NGX_ERROR;
     }
 
@@ -1047,10 +1065,12 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     hmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_hyperspot_module);
 
-    if (conf->dev_tenant.len && hmcf->auth.jwks_file.len) {
+    if (conf->dev_tenant.len
+        && (hmcf->auth.jwks_file.len || hmcf->auth.jwks_url.len))
+    {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "hyperspot_dev_tenant "
                            "cannot be used where authentication is "
-                           "configured (hyperspot_jwks_file): development "
+                           "configured (hyperspot_jwks_file, _url): development "
                            "mode accepts every request without "
                            "credentials");
         return NGX_CONF_ERROR;

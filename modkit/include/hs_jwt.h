@@ -30,6 +30,14 @@
 /* The HS_JWT_* bit of an algorithm name ("RS256"), 0 when unknown. */
 HS_API unsigned hs_jwt_alg_bit(const char *name);
 
+/*
+ * The "kid" of a token's header, unverified (to decide whether a key set
+ * refresh may help): HS_OK, HS_ENOTFOUND (none, or longer than size - 1),
+ * HS_EINVAL (no readable header).
+ */
+HS_API hs_rc_t hs_jwt_kid(const char *token, size_t len, char *kid,
+    size_t size);
+
 /* Tokens longer than this are rejected before any decoding. */
 #define HS_JWT_MAX_TOKEN  16384
 

@@ -21,6 +21,7 @@
 #include "hs_secctx.h"
 #include "hs_rbac.h"
 #include "hs_jwt.h"
+#include "hs_http.h"
 #include "hs_odata.h"
 #include "hs_repo.h"
 
