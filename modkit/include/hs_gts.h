@@ -333,6 +333,47 @@ HS_API json_t *hs_gts_attr_get(json_t *doc, const char *path, hs_rc_t *rc,
     hs_error_t *err);
 
 
+/*
+ * The GTS operations API (spec 9.5): each call returns the response body
+ * of one operation as a new reference (NULL only when out of memory),
+ * with "error" set when the operation failed. *rc (may be NULL) is the
+ * modkit code behind it, for the HTTP status (HS_EINVAL 422, HS_EEXIST
+ * 409, HS_ENOTFOUND 404).
+ */
+HS_API json_t *hs_gts_op_validate_id(const char *id);
+HS_API json_t *hs_gts_op_parse_id(const char *id);
+HS_API json_t *hs_gts_op_extract_id(const json_t *doc,
+    const hs_gts_config_t *cfg);
+HS_API json_t *hs_gts_op_match_id_pattern(const char *candidate,
+    const char *pattern);
+HS_API json_t *hs_gts_op_uuid(const char *id);
+HS_API json_t *hs_gts_op_add_entity(hs_gts_registry_t *reg,
+    const json_t *doc, int validate, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_add_entities(hs_gts_registry_t *reg,
+    const json_t *docs, int validate, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_add_type_schema(hs_gts_registry_t *reg,
+    const char *type_id, const json_t *schema, int validate, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_get_entity(hs_gts_registry_t *reg, const char *id,
+    hs_rc_t *rc);
+HS_API json_t *hs_gts_op_list_entities(hs_gts_registry_t *reg, size_t limit);
+HS_API json_t *hs_gts_op_validate_instance(hs_gts_registry_t *reg,
+    const char *instance_id, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_validate_type_schema(hs_gts_registry_t *reg,
+    const char *type_id, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_validate_entity(hs_gts_registry_t *reg,
+    const char *entity_id, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_resolve_relationships(hs_gts_registry_t *reg,
+    const char *id, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_compatibility(hs_gts_registry_t *reg,
+    const char *old_type_id, const char *new_type_id, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_cast(hs_gts_registry_t *reg,
+    const char *instance_id, const char *to_type_id, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_query(hs_gts_registry_t *reg, const char *expr,
+    size_t limit, hs_rc_t *rc);
+HS_API json_t *hs_gts_op_attr(hs_gts_registry_t *reg,
+    const char *gts_with_path, hs_rc_t *rc);
+
+
 #ifdef HS_GTS_IMPL
 /* ---- shared by the hs_gts*.c files only (not exported) ---- */
 

@@ -3,7 +3,7 @@
  * validation (OP#6), relationships (OP#7), compatibility (OP#8),
  * casting (OP#9), queries (OP#10), attributes (OP#11), derivation
  * (OP#12), traits (OP#13), the specification's examples loaded from
- * t/unit/data/gts in any order.
+ * t/unit/data/gts in any order, and the operations API bodies.
  *
  * JSON in this file is written with single quotes, read by test_json().
  */
@@ -1697,6 +1697,195 @@ test_examples(void)
 }
 
 
+/* The operations API bodies */
+
+static void
+test_ops(void)
+{
+    json_t             *r, *js;
+    hs_rc_t             rc;
+    hs_gts_registry_t  *reg;
+
+    r = hs_gts_op_validate_id("gts.a.b.c.d.v1~a.*");
+    ok(json_is_true(json_object_get(r, "valid"))
+       && json_is_true(json_object_get(r, "is_wildcard")),
+       "op validate-id: a pattern is valid and a wildcard");
+    is_str(json_string_value(json_object_get(r, "error")), "",
+           "op validate-id: no error");
+    json_decref(r);
+    r = hs_gts_op_validate_id("gts.a.b.c.d.v1~a*");
+    ok(json_is_false(json_object_get(r, "valid"))
+       && json_string_length(json_object_get(r, "error")) > 0,
+       "op validate-id: invalid, with the error");
+    json_decref(r);
+
+    r = hs_gts_op_parse_id("gts.x.test3.events.type.v1~abc.app._.custom"
+                           ".v1~abc.app._.instance.v1.0");
+    ok(json_is_true(json_object_get(r, "ok"))
+       && json_is_false(json_object_get(r, "is_type")), "op parse-id: ok");
+    js = json_object_get(r, "segments");
+    is_int(json_array_size(js), 3, "op parse-id: three segments");
+    is_str(json_string_value(json_object_get(json_array_get(js, 1),
+           "namespace")), "_", "op parse-id: namespace");
+    ok(json_is_null(json_object_get(json_array_get(js, 1), "ver_minor")),
+       "op parse-id: an absent minor version is null");
+    is_int(json_integer_value(json_object_get(json_array_get(js, 2),
+           "ver_minor")), 0, "op parse-id: minor 0");
+    ok(json_is_false(json_object_get(json_array_get(js, 2), "is_type")),
+       "op parse-id: the instance segment");
+    json_decref(r);
+
+    js = test_json("{'id': 'gts.x.test2.api.endpoint.v0.1',"
+                   " 'schema': 'gts.x.test2.api.endpoint.v0~'}");
+    r = hs_gts_op_extract_id(js, NULL);
+    is_str(json_string_value(json_object_get(r, "type_id")),
+           "gts.x.test2.api.endpoint.v0~", "op extract-id: type_id");
+    is_str(json_string_value(json_object_get(r, "selected_type_id_field")),
+           "schema", "op extract-id: the legacy schema field");
+    json_decref(r);
+    json_decref(js);
+
+    r = hs_gts_op_match_id_pattern("gts.x.pkg.ns.type.v1.5~",
+                                   "gts.x.pkg.ns.type.v1~");
+    ok(json_is_true(json_object_get(r, "match")), "op match-id-pattern");
+    json_decref(r);
+    r = hs_gts_op_uuid("gts.x.core.events.type.v1~");
+    is_str(json_string_value(json_object_get(r, "uuid")),
+           "914ba16d-39d5-518b-9800-490e2144bf98", "op uuid");
+    json_decref(r);
+
+    reg = hs_gts_registry_create(NULL);
+
+    js = test_json(TEST_BASE_EVENT);
+    r = hs_gts_op_add_entity(reg, js, 1, &rc);
+    ok(rc == HS_OK && json_is_true(json_object_get(r, "ok")),
+       "op add entity");
+    json_decref(r);
+    json_object_set_new(js, "title", json_string("changed"));
+    r = hs_gts_op_add_entity(reg, js, 1, &rc);
+    ok(rc == HS_EEXIST && json_is_false(json_object_get(r, "ok")),
+       "op add entity: a conflict is HS_EEXIST (409)");
+    json_decref(r);
+    json_decref(js);
+
+    js = test_json("[" TEST_AUDIT_EVENT ", {'id': 'x'}]");
+    r = hs_gts_op_add_entities(reg, js, 1, &rc);
+    ok(rc == HS_EINVAL && json_array_size(json_object_get(r, "registered"))
+       == 1 && json_array_size(json_object_get(r, "errors")) == 1,
+       "op add entities: one of two registered");
+    is_int(json_integer_value(json_object_get(json_array_get(
+           json_object_get(r, "errors"), 0), "index")), 1,
+           "op add entities: the failure's index");
+    json_decref(r);
+    json_decref(js);
+
+    js = test_json("{'type': 'object', 'properties': {'n': {'type': "
+                   "'integer'}}}");
+    r = hs_gts_op_add_type_schema(reg, "gts.x.ops.thing.item.v1~", js, 1,
+                                  &rc);
+    ok(rc == HS_OK, "op type-schemas: registered under type_id");
+    json_decref(r);
+    r = hs_gts_op_add_type_schema(reg, "gts.x.ops.thing.other.v1~", js, 1,
+                                  &rc);
+    ok(rc == HS_OK && json_object_get(js, "$id") == NULL,
+       "op type-schemas: the caller's schema is not changed");
+    json_decref(r);
+    json_decref(js);
+    js = test_json("{'$id': 'gts://gts.a.b.c.d.v1~', 'type': 'object'}");
+    r = hs_gts_op_add_type_schema(reg, "gts.a.b.c.e.v1~", js, 1, &rc);
+    ok(rc == HS_EINVAL, "op type-schemas: a $id that differs from type_id");
+    json_decref(r);
+    json_decref(js);
+
+    r = hs_gts_op_get_entity(reg, "gts.x.ops.thing.item.v1~", &rc);
+    is_str(json_string_value(json_object_get(json_object_get(r, "content"),
+           "$schema")), "http://json-schema.org/draft-07/schema#",
+           "op get entity: $schema was added");
+    is_str(json_string_value(json_object_get(json_object_get(r, "content"),
+           "$id")), "gts://gts.x.ops.thing.item.v1~",
+           "op get entity: $id was added");
+    json_decref(r);
+    r = hs_gts_op_get_entity(reg, "gts.none.none.none.none.v1~", &rc);
+    ok(rc == HS_ENOTFOUND, "op get entity: not found");
+    json_decref(r);
+
+    r = hs_gts_op_list_entities(reg, 2);
+    ok(json_integer_value(json_object_get(r, "count")) == 2
+       && json_integer_value(json_object_get(r, "total")) == 4
+       && json_array_size(json_object_get(r, "entities")) == 2,
+       "op entities: a limited list");
+    json_decref(r);
+
+    r = hs_gts_op_validate_type_schema(reg, "gts.x.core.events.type.v1~x.core"
+                                       ".audit.event.v1~", &rc);
+    ok(rc == HS_OK && json_is_true(json_object_get(r, "ok")),
+       "op validate-type-schema");
+    json_decref(r);
+    r = hs_gts_op_validate_instance(reg, "gts.x.core.events.type.v1~", &rc);
+    ok(rc == HS_EINVAL && json_is_false(json_object_get(r, "ok")),
+       "op validate-instance: a schema is not an instance");
+    json_decref(r);
+    r = hs_gts_op_validate_entity(reg, "gts.x.core.events.type.v1~", &rc);
+    is_str(json_string_value(json_object_get(r, "entity_type")), "schema",
+           "op validate-entity: entity_type");
+    json_decref(r);
+    r = hs_gts_op_validate_entity(reg, "gts.q.q.q.q.v1~", &rc);
+    ok(rc == HS_ENOTFOUND && json_is_false(json_object_get(r, "ok")),
+       "op validate-entity: not found");
+    json_decref(r);
+
+    r = hs_gts_op_resolve_relationships(reg, "gts.x.core.events.type.v1~"
+                                        "x.core.audit.event.v1~", &rc);
+    ok(rc == HS_OK && json_is_true(json_object_get(r, "ok")),
+       "op resolve-relationships");
+    json_decref(r);
+
+    r = hs_gts_op_compatibility(reg, "gts.x.core.events.type.v1~",
+                                "gts.x.core.events.type.v1~", &rc);
+    ok(rc == HS_OK && json_is_true(json_object_get(r,
+       "is_fully_compatible")), "op compatibility: a type with itself");
+    json_decref(r);
+    r = hs_gts_op_compatibility(reg, "gts.x.core.events.type.v1~",
+                                "gts.x.ops.thing.item.v1~", &rc);
+    ok(rc == HS_EINVAL && json_string_length(json_object_get(r, "error")),
+       "op compatibility: an error");
+    json_decref(r);
+
+    r = hs_gts_op_cast(reg, "gts.x.core.events.type.v1~",
+                       "gts.x.core.events.type.v1~", &rc);
+    ok(rc == HS_EINVAL && json_is_null(json_object_get(r, "casted_entity")),
+       "op cast: an error");
+    json_decref(r);
+
+    r = hs_gts_op_query(reg, "gts.x.core.*", 1, &rc);
+    ok(rc == HS_OK && json_integer_value(json_object_get(r, "count")) == 1
+       && json_integer_value(json_object_get(r, "limit")) == 1,
+       "op query: limited");
+    json_decref(r);
+    r = hs_gts_op_query(reg, "gts.x.t10.*~[status=active]", 0, &rc);
+    ok(rc == HS_EINVAL && strncmp(json_string_value(json_object_get(r,
+       "error")), "Invalid query", 13) == 0, "op query: invalid");
+    json_decref(r);
+
+    r = hs_gts_op_attr(reg, "gts.x.core.events.type.v1~@title", &rc);
+    ok(json_is_true(json_object_get(r, "resolved")), "op attr: resolved");
+    is_str(json_string_value(json_object_get(r, "value")), "Base Event",
+           "op attr: the value");
+    json_decref(r);
+    r = hs_gts_op_attr(reg, "gts.x.core.events.type.v1~", &rc);
+    ok(json_is_false(json_object_get(r, "resolved")) && rc == HS_EINVAL,
+       "op attr: no '@'");
+    json_decref(r);
+    r = hs_gts_op_attr(reg, "gts.x.core.events.type.v1~@nothing", &rc);
+    ok(json_is_false(json_object_get(r, "resolved"))
+       && json_is_null(json_object_get(r, "value")) && rc == HS_ENOTFOUND,
+       "op attr: not found");
+    json_decref(r);
+
+    hs_gts_registry_destroy(reg);
+}
+
+
 int
 main(void)
 {
@@ -1711,6 +1900,7 @@ main(void)
     test_query();
     test_attr();
     test_examples();
+    test_ops();
 
     return done_testing();
 }
