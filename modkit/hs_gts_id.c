@@ -31,6 +31,21 @@ typedef struct {
     hs_error_t   *err;
 } hs__gts_scan_t;
 
+/* 1: may start a token ([a-z_]), 2: may follow ([a-z0-9_]) */
+static const unsigned char  hs__gts_tok[256] = {
+    ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2,
+    ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2, ['_'] = 3,
+    ['a'] = 3, ['b'] = 3, ['c'] = 3, ['d'] = 3, ['e'] = 3, ['f'] = 3,
+    ['g'] = 3, ['h'] = 3, ['i'] = 3, ['j'] = 3, ['k'] = 3, ['l'] = 3,
+    ['m'] = 3, ['n'] = 3, ['o'] = 3, ['p'] = 3, ['q'] = 3, ['r'] = 3,
+    ['s'] = 3, ['t'] = 3, ['u'] = 3, ['v'] = 3, ['w'] = 3, ['x'] = 3,
+    ['y'] = 3, ['z'] = 3
+};
+
+/* A '*' at the current position (the only case hs__gts_wild() takes). */
+#define hs__gts_at_star(sc)                                                   \
+    ((sc)->pos < (sc)->len && (sc)->s[(sc)->pos] == '*')
+
 
 static int
 hs__gts_fail(hs__gts_scan_t *sc, const char *what)
@@ -43,14 +58,10 @@ hs__gts_fail(hs__gts_scan_t *sc, const char *what)
 }
 
 
-/* A '*' here ends the pattern: 1 when taken, 0 when none, -1 on error. */
+/* Takes the '*' at the current position, which ends a pattern: 1, -1. */
 static int
 hs__gts_wild(hs__gts_scan_t *sc, hs_gts_segment_t *seg, hs_gts_wild_t w)
 {
-    if (sc->pos >= sc->len || sc->s[sc->pos] != '*') {
-        return 0;
-    }
-
     if (!(sc->flags & HS_GTS_ALLOW_WILDCARD)) {
         return hs__gts_fail(sc, "a wildcard is not allowed");
     }
@@ -71,7 +82,6 @@ hs__gts_wild(hs__gts_scan_t *sc, hs_gts_segment_t *seg, hs_gts_wild_t w)
 static int
 hs__gts_token(hs__gts_scan_t *sc, hs_gts_str_t *tok, const char *name)
 {
-    char    ch;
     size_t  start;
     char    what[64];
 
@@ -82,20 +92,17 @@ hs__gts_token(hs__gts_scan_t *sc, hs_gts_str_t *tok, const char *name)
         return hs__gts_fail(sc, what);
     }
 
-    ch = sc->s[sc->pos];
-    if (!((ch >= 'a' && ch <= 'z') || ch == '_')) {
+    if (!(hs__gts_tok[(unsigned char) sc->s[sc->pos]] & 1)) {
         snprintf(what, sizeof(what), "the %s must start with a lower-case "
                  "letter or '_'", name);
         return hs__gts_fail(sc, what);
     }
 
-    for (sc->pos++; sc->pos < sc->len; sc->pos++) {
-        ch = sc->s[sc->pos];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
-              || ch == '_'))
-        {
-            break;
-        }
+    for (sc->pos++; sc->pos < sc->len
+                    && (hs__gts_tok[(unsigned char) sc->s[sc->pos]] & 2);
+         sc->pos++)
+    {
+        /* void */
     }
 
     tok->p = sc->s + start;
@@ -197,14 +204,22 @@ hs__gts_segment(hs__gts_scan_t *sc, hs_gts_segment_t *seg, int relative)
     toks[2] = &seg->ns;
     toks[3] = &seg->type;
 
-    memset(seg, 0, sizeof(*seg));
+    seg->vendor.p = NULL;
+    seg->package.p = NULL;
+    seg->ns.p = NULL;
+    seg->type.p = NULL;
+    seg->vendor.len = seg->package.len = seg->ns.len = seg->type.len = 0;
     seg->ver_major = -1;
     seg->ver_minor = -1;
+    seg->is_type = 0;
+    seg->is_uuid = 0;
+    seg->wildcard = HS_GTS_WILD_NONE;
     start = sc->pos;
 
     for (i = 0; i < 4; i++) {
-        rc = hs__gts_wild(sc, seg, (hs_gts_wild_t) (HS_GTS_WILD_VENDOR + i));
-        if (rc != 0) {
+        if (hs__gts_at_star(sc)) {
+            rc = hs__gts_wild(sc, seg,
+                              (hs_gts_wild_t) (HS_GTS_WILD_VENDOR + i));
             goto wild;
         }
 
@@ -230,8 +245,8 @@ hs__gts_segment(hs__gts_scan_t *sc, hs_gts_segment_t *seg, int relative)
         sc->pos++;
     }
 
-    rc = hs__gts_wild(sc, seg, HS_GTS_WILD_VERSION);
-    if (rc != 0) {
+    if (hs__gts_at_star(sc)) {
+        rc = hs__gts_wild(sc, seg, HS_GTS_WILD_VERSION);
         goto wild;
     }
 
@@ -240,8 +255,8 @@ hs__gts_segment(hs__gts_scan_t *sc, hs_gts_segment_t *seg, int relative)
     }
     sc->pos++;
 
-    rc = hs__gts_wild(sc, seg, HS_GTS_WILD_VERSION);
-    if (rc != 0) {
+    if (hs__gts_at_star(sc)) {
+        rc = hs__gts_wild(sc, seg, HS_GTS_WILD_VERSION);
         goto wild;
     }
 
@@ -252,8 +267,8 @@ hs__gts_segment(hs__gts_scan_t *sc, hs_gts_segment_t *seg, int relative)
     if (sc->pos < sc->len && sc->s[sc->pos] == '.') {
         sc->pos++;
 
-        rc = hs__gts_wild(sc, seg, HS_GTS_WILD_MINOR);
-        if (rc != 0) {
+        if (hs__gts_at_star(sc)) {
+            rc = hs__gts_wild(sc, seg, HS_GTS_WILD_MINOR);
             goto wild;
         }
 

@@ -80,6 +80,14 @@ hs__gts_validate_instance(hs_gts_registry_t *reg, const json_t *doc,
         return HS_EINVAL;
     }
 
+    if (hs_schema_validate(s, doc, NULL) == HS_OK) {
+        return HS_OK;
+    }
+
+    if (err == NULL) {
+        return HS_EINVAL;
+    }
+
     snprintf(what, sizeof(what), "%s: not valid against %s", id, type_id);
 
     return hs__gts_validate_json(reg, s, doc, what, err);
