@@ -194,16 +194,8 @@ hs_gts_registry_cast(hs_gts_registry_t *reg, const char *instance_id,
         return NULL;
     }
 
-    if (hs_gts_id_parse(e->type_id, strlen(e->type_id), 0, &a, err) != HS_OK
-        || hs_gts_id_parse(to->id, strlen(to->id), 0, &b, err) != HS_OK)
-    {
-        return NULL;
-    }
-
-    if (!hs__gts_same_but_minor(&a, &b)) {
-        hs_error_set(err, "cannot cast %s from %s to %s: not versions of one "
-                     "type (only minor versions may differ)", e->id,
-                     e->type_id, to->id);
+    if (hs__gts_versions(e->type_id, to->id, &a, &b, &cerr) != HS_OK) {
+        hs_error_set(err, "cannot cast %s: %s", e->id, cerr.msg);
         return NULL;
     }
 

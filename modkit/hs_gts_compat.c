@@ -986,50 +986,40 @@ static int
 hs__gts_incl_number(hs__gts_flat_t *f, const json_t *a, const json_t *b,
     json_t *reasons)
 {
-    int      ok;
+    int      ok, good;
+    size_t   i;
     json_t  *x, *y;
     double   q;
+    static const struct {
+        const char  *kw;
+        int          lower;
+        int          exclusive;
+    } bounds[] = {
+        { "minimum", 1, 0 },
+        { "exclusiveMinimum", 1, 1 },
+        { "maximum", 0, 0 },
+        { "exclusiveMaximum", 0, 1 },
+        { NULL, 0, 0 }
+    };
 
     ok = 1;
 
-    x = json_object_get(b, "minimum");
-    if (json_is_number(x)
-        && !hs__gts_lower_ok(a, "minimum", "exclusiveMinimum",
-                             hs__gts_num(x), 0))
-    {
-        hs__gts_reason(f, reasons, "\"minimum\": %g is not guaranteed",
-                       hs__gts_num(x));
-        ok = 0;
-    }
+    for (i = 0; bounds[i].kw != NULL; i++) {
+        x = json_object_get(b, bounds[i].kw);
+        if (!json_is_number(x)) {
+            continue;
+        }
 
-    x = json_object_get(b, "exclusiveMinimum");
-    if (json_is_number(x)
-        && !hs__gts_lower_ok(a, "minimum", "exclusiveMinimum",
-                             hs__gts_num(x), 1))
-    {
-        hs__gts_reason(f, reasons, "\"exclusiveMinimum\": %g is not "
-                       "guaranteed", hs__gts_num(x));
-        ok = 0;
-    }
-
-    x = json_object_get(b, "maximum");
-    if (json_is_number(x)
-        && !hs__gts_upper_ok(a, "maximum", "exclusiveMaximum",
-                             hs__gts_num(x), 0))
-    {
-        hs__gts_reason(f, reasons, "\"maximum\": %g is not guaranteed",
-                       hs__gts_num(x));
-        ok = 0;
-    }
-
-    x = json_object_get(b, "exclusiveMaximum");
-    if (json_is_number(x)
-        && !hs__gts_upper_ok(a, "maximum", "exclusiveMaximum",
-                             hs__gts_num(x), 1))
-    {
-        hs__gts_reason(f, reasons, "\"exclusiveMaximum\": %g is not "
-                       "guaranteed", hs__gts_num(x));
-        ok = 0;
+        good = bounds[i].lower
+               ? hs__gts_lower_ok(a, "minimum", "exclusiveMinimum",
+                                  hs__gts_num(x), bounds[i].exclusive)
+               : hs__gts_upper_ok(a, "maximum", "exclusiveMaximum",
+                                  hs__gts_num(x), bounds[i].exclusive);
+        if (!good) {
+            hs__gts_reason(f, reasons, "\"%s\": %g is not guaranteed",
+                           bounds[i].kw, hs__gts_num(x));
+            ok = 0;
+        }
     }
 
     x = json_object_get(b, "multipleOf");
@@ -1083,26 +1073,23 @@ hs__gts_incl_string(hs__gts_flat_t *f, const json_t *a, const json_t *b,
     json_t *reasons)
 {
     int           ok;
+    size_t        i;
     json_t       *x, *y;
     hs_gts_id_t   p, q;
+    static const char *const  same[] = { "pattern", "format", NULL };
 
     ok = hs__gts_incl_count(f, a, b, "minLength", 1, reasons);
     ok &= hs__gts_incl_count(f, a, b, "maxLength", 0, reasons);
 
-    x = json_object_get(b, "pattern");
-    y = json_object_get(a, "pattern");
-    if (x != NULL && !json_equal(x, y)) {
-        hs__gts_reason(f, reasons, "\"pattern\": \"%s\" is not guaranteed",
-                       json_string_value(x));
-        ok = 0;
-    }
-
-    x = json_object_get(b, "format");
-    y = json_object_get(a, "format");
-    if (x != NULL && !json_equal(x, y)) {
-        hs__gts_reason(f, reasons, "\"format\": \"%s\" is not guaranteed",
-                       json_string_value(x));
-        ok = 0;
+    /* regular expressions and formats are compared as they are written */
+    for (i = 0; same[i] != NULL; i++) {
+        x = json_object_get(b, same[i]);
+        y = json_object_get(a, same[i]);
+        if (x != NULL && !json_equal(x, y)) {
+            hs__gts_reason(f, reasons, "\"%s\": \"%s\" is not guaranteed",
+                           same[i], json_string_value(x));
+            ok = 0;
+        }
     }
 
     x = json_object_get(b, "x-gts-ref");
@@ -1449,7 +1436,6 @@ hs_rc_t
 hs__gts_check_derivation(hs_gts_registry_t *reg, hs__gts_ent_t *e,
     hs_error_t *err)
 {
-    size_t          n;
     unsigned        k;
     json_t         *reasons, *dc, *dp;
     hs_rc_t         rc;
@@ -1466,14 +1452,8 @@ hs__gts_check_derivation(hs_gts_registry_t *reg, hs__gts_ent_t *e,
     rc = HS_OK;
 
     for (k = 2; k <= id.nsegs && rc == HS_OK; k++) {
-        n = (size_t) (id.segs[k - 1].text.p + id.segs[k - 1].text.len
-                      - id.id) + 1;
-        memcpy(cid, id.id, n);
-        cid[n] = '\0';
-        n = (size_t) (id.segs[k - 2].text.p + id.segs[k - 2].text.len
-                      - id.id) + 1;
-        memcpy(pid, id.id, n);
-        pid[n] = '\0';
+        hs__gts_prefix(&id, k, cid);
+        hs__gts_prefix(&id, k - 1, pid);
 
         child = hs__gts_find(reg, cid);
         parent = hs__gts_find(reg, pid);
@@ -1539,15 +1519,7 @@ hs_gts_registry_compat(hs_gts_registry_t *reg, const char *old_id,
         return rc;
     }
 
-    if (hs_gts_id_parse(eo->id, strlen(eo->id), 0, &a, err) != HS_OK
-        || hs_gts_id_parse(en->id, strlen(en->id), 0, &b, err) != HS_OK)
-    {
-        return HS_EINVAL;
-    }
-
-    if (!hs__gts_same_but_minor(&a, &b)) {
-        hs_error_set(err, "%s and %s are not versions of one type (only "
-                     "minor versions may differ)", eo->id, en->id);
+    if (hs__gts_versions(eo->id, en->id, &a, &b, err) != HS_OK) {
         return HS_EINVAL;
     }
 

@@ -24,22 +24,6 @@ static const char *const  hs__gts_type_fields[] = {
 };
 
 
-/* The prefix of parsed id up to and including '~' number k (from 1). */
-static void
-hs__gts_chain_prefix(const hs_gts_id_t *id, unsigned k, hs_gts_extract_t *out)
-{
-    const hs_gts_segment_t  *s;
-    size_t                   n;
-
-    s = &id->segs[k - 1];
-    n = (size_t) (s->text.p + s->text.len - id->id) + 1;
-
-    memcpy(out->buf, id->id, n);
-    out->buf[n] = '\0';
-    out->type_id = out->buf;
-}
-
-
 static void
 hs__gts_extract_schema(const json_t *doc, hs_gts_extract_t *out)
 {
@@ -71,7 +55,8 @@ hs__gts_extract_schema(const json_t *doc, hs_gts_extract_t *out)
 
     if (id.nsegs > 1) {
         /* a derived type: its parent is the chain before it */
-        hs__gts_chain_prefix(&id, id.nsegs - 1, out);
+        hs__gts_prefix(&id, id.nsegs - 1, out->buf);
+        out->type_id = out->buf;
         out->type_id_field = "$id";
     }
 }
@@ -107,7 +92,8 @@ hs__gts_extract_instance(const json_t *doc, const char *const *idf,
 
     if (out->is_gts && !id.is_type) {
         /* a chained instance id: the chain is the type */
-        hs__gts_chain_prefix(&id, id.nsegs - 1, out);
+        hs__gts_prefix(&id, id.nsegs - 1, out->buf);
+        out->type_id = out->buf;
         out->type_id_field = out->id_field;
         return;
     }

@@ -590,6 +590,48 @@ hs__gts_same_but_minor(const hs_gts_id_t *a, const hs_gts_id_t *b)
 }
 
 
+/*
+ * The first k segments of parsed id with their '~' ("gts.a~b~" for k 2),
+ * into out (HS_GTS_ID_MAX + 1 bytes).
+ */
+void
+hs__gts_prefix(const hs_gts_id_t *id, unsigned k, char *out)
+{
+    size_t                   n;
+    const hs_gts_segment_t  *s;
+
+    s = &id->segs[k - 1];
+    n = (size_t) (s->text.p + s->text.len - id->id) + 1;
+
+    memcpy(out, id->id, n);
+    out[n] = '\0';
+}
+
+
+/*
+ * Parses type identifiers a and b into pa and pb: HS_OK when they name
+ * versions of one type (only minor versions differ), else HS_EINVAL.
+ */
+hs_rc_t
+hs__gts_versions(const char *a, const char *b, hs_gts_id_t *pa,
+    hs_gts_id_t *pb, hs_error_t *err)
+{
+    if (hs_gts_id_parse(a, strlen(a), 0, pa, err) != HS_OK
+        || hs_gts_id_parse(b, strlen(b), 0, pb, err) != HS_OK)
+    {
+        return HS_EINVAL;
+    }
+
+    if (!hs__gts_same_but_minor(pa, pb)) {
+        hs_error_set(err, "%s and %s are not versions of one type (only "
+                     "minor versions may differ)", a, b);
+        return HS_EINVAL;
+    }
+
+    return HS_OK;
+}
+
+
 /* s without a leading "gts://". */
 const char *
 hs__gts_strip_uri(const char *s)

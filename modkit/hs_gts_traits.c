@@ -269,7 +269,6 @@ hs__gts_check_traits(hs_gts_registry_t *reg, hs__gts_ent_t *e,
     json_t **traits, hs_error_t *err)
 {
     int                concrete;
-    size_t             n;
     unsigned           k;
     json_t            *eff, *v;
     hs_rc_t            rc;
@@ -304,10 +303,7 @@ hs__gts_check_traits(hs_gts_registry_t *reg, hs__gts_ent_t *e,
     }
 
     for (k = 1; k <= id.nsegs; k++) {
-        n = (size_t) (id.segs[k - 1].text.p + id.segs[k - 1].text.len
-                      - id.id) + 1;
-        memcpy(cid, id.id, n);
-        cid[n] = '\0';
+        hs__gts_prefix(&id, k, cid);
 
         rc = hs__gts_type_of(reg, cid, e->id, &s, err);
         if (rc == HS_OK) {

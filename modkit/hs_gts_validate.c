@@ -123,7 +123,6 @@ static hs_rc_t
 hs__gts_check_chain(hs_gts_registry_t *reg, hs__gts_ent_t *e,
     hs_error_t *err)
 {
-    size_t          n;
     unsigned        k;
     hs_gts_id_t     id;
     hs__gts_ent_t  *b;
@@ -134,10 +133,7 @@ hs__gts_check_chain(hs_gts_registry_t *reg, hs__gts_ent_t *e,
     }
 
     for (k = 1; k < id.nsegs; k++) {
-        n = (size_t) (id.segs[k - 1].text.p + id.segs[k - 1].text.len
-                      - id.id) + 1;
-        memcpy(base, id.id, n);
-        base[n] = '\0';
+        hs__gts_prefix(&id, k, base);
 
         b = hs__gts_find(reg, base);
         if (b == NULL) {

@@ -415,6 +415,9 @@ struct hs_gts_registry_s {
 
 /* hs_gts_id.c */
 int hs__gts_same_but_minor(const hs_gts_id_t *a, const hs_gts_id_t *b);
+void hs__gts_prefix(const hs_gts_id_t *id, unsigned k, char *out);
+hs_rc_t hs__gts_versions(const char *a, const char *b, hs_gts_id_t *pa,
+    hs_gts_id_t *pb, hs_error_t *err);
 const char *hs__gts_strip_uri(const char *s);
 
 /* hs_gts_registry.c */
