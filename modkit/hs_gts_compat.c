@@ -38,6 +38,7 @@
 #define HS__GTS_T_ALL      0x7f
 
 #define HS__GTS_PATH_MAX   512
+#define HS__GTS_NEST_MAX   256        /* nesting of a flattened schema */
 #define HS__GTS_REASONS    8          /* reasons quoted in a message */
 
 typedef struct {
@@ -45,7 +46,8 @@ typedef struct {
     int                 mode;
     json_t             *errors;       /* DECLARED: loosening, or NULL */
     const json_t       *stack[HS__GTS_MAX_DEPTH];
-    unsigned            depth;
+    unsigned            depth;        /* of "$ref"s being inlined */
+    unsigned            nest;         /* of subschemas being flattened */
     char                path[HS__GTS_PATH_MAX];
     size_t              path_len;
     hs_error_t         *err;
@@ -102,6 +104,8 @@ static const char *const  hs__gts_sub_map[] = {
 
 
 static json_t *hs__gts_flat(hs__gts_flat_t *f, json_t *doc,
+    const char *doc_id, json_t *s);
+static json_t *hs__gts_flat_one(hs__gts_flat_t *f, json_t *doc,
     const char *doc_id, json_t *s);
 static hs_rc_t hs__gts_fold(hs__gts_flat_t *f, json_t *acc, json_t *src);
 static int hs__gts_incl(hs__gts_flat_t *f, const json_t *a, const json_t *b,
@@ -372,6 +376,26 @@ failed:
 
 static json_t *
 hs__gts_flat(hs__gts_flat_t *f, json_t *doc, const char *doc_id, json_t *s)
+{
+    json_t  *out;
+
+    if (f->nest == HS__GTS_NEST_MAX) {
+        hs_error_set(f->err, "the schema nests more than %d levels deep "
+                     "once its \"$ref\"s are followed", HS__GTS_NEST_MAX);
+        return NULL;
+    }
+
+    f->nest++;
+    out = hs__gts_flat_one(f, doc, doc_id, s);
+    f->nest--;
+
+    return out;
+}
+
+
+static json_t *
+hs__gts_flat_one(hs__gts_flat_t *f, json_t *doc, const char *doc_id,
+    json_t *s)
 {
     size_t   i;
     json_t  *acc, *sub, *ref, *v;

@@ -1061,10 +1061,12 @@ test_compat_one(const char *v10, const char *v11, int backward, int forward,
 static void
 test_compat(void)
 {
+    size_t              i, k, len;
     hs_rc_t             rc;
     hs_error_t          err;
     hs_gts_compat_t     c;
     hs_gts_registry_t  *reg;
+    char                deep[4096];
 
     /* 4.4.1: forward only */
     test_compat_one("'required': ['host', 'port', 'database'],"
@@ -1210,6 +1212,38 @@ test_compat(void)
     rc = hs_gts_registry_compat(reg, "gts.x.core.events.type.v1~",
                                 "gts.x.core.events.type.v9~", &c, &err);
     is_int(rc, HS_EINVAL, "OP#8: an unknown type");
+    hs_gts_compat_release(&c);
+    hs_gts_registry_destroy(reg);
+
+    /* five documents of 60 levels each, chained by "$ref"s */
+    reg = hs_gts_registry_create(NULL);
+    for (i = 0; i < 5; i++) {
+        len = (size_t) snprintf(deep, sizeof(deep), "{'$schema': 'x', "
+                                "'$id': 'gts://gts.x.deep.d%zu.t.v1~', "
+                                "'type': 'object'", i);
+        for (k = 0; k < 60; k++) {
+            len += (size_t) snprintf(deep + len, sizeof(deep) - len,
+                                     ", 'properties': {'p': {'type': "
+                                     "'object'");
+        }
+        if (i < 4) {
+            len += (size_t) snprintf(deep + len, sizeof(deep) - len,
+                                     ", 'allOf': [{'$ref': 'gts://gts.x."
+                                     "deep.d%zu.t.v1~'}]", i + 1);
+        }
+        for (k = 0; k < 60; k++) {
+            len += (size_t) snprintf(deep + len, sizeof(deep) - len, "}}");
+        }
+        snprintf(deep + len, sizeof(deep) - len, "}");
+        test_add_ok(reg, deep, 0, "a 60-level document");
+    }
+    test_add_ok(reg, "{'$schema': 'x', '$id': 'gts://gts.x.deep.d0.t.v1.1~',"
+                " 'allOf': [{'$ref': 'gts://gts.x.deep.d0.t.v1~'}]}", 0,
+                "a version of the first one");
+    rc = hs_gts_registry_compat(reg, "gts.x.deep.d0.t.v1~",
+                                "gts.x.deep.d0.t.v1.1~", &c, &err);
+    is_int(rc, HS_EINVAL, "OP#8: 300 levels once the $refs are followed");
+    like_str(err.msg, "nests more than 256 levels", "OP#8: the reason");
     hs_gts_compat_release(&c);
     hs_gts_registry_destroy(reg);
 #undef TEST_REQ
