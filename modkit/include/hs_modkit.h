@@ -20,5 +20,6 @@
 #include "hs_secctx.h"
 #include "hs_odata.h"
 #include "hs_repo.h"
+#include "hs_gts.h"
 
 #endif /* HS_MODKIT_H */
