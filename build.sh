@@ -333,10 +333,12 @@ bench() {
     pg_start
     mkdir -p "$BUILD/bench"
     # shellcheck disable=SC2046
-    cc -O2 -g -Wall -Werror -I"$ROOT/modkit/include" \
-        -o "$BUILD/bench/bench_jsonschema" "$ROOT/bench/bench_jsonschema.c" \
-        -L"$MODULES_OUT" -lhsmodkit -Wl,-rpath,"$MODULES_OUT" \
-        $(pkg-config --cflags --libs jansson)
+    for b in bench_jsonschema bench_gts; do
+        cc -O2 -g -Wall -Werror -I"$ROOT/modkit/include" \
+            -o "$BUILD/bench/$b" "$ROOT/bench/$b.c" \
+            -L"$MODULES_OUT" -lhsmodkit -Wl,-rpath,"$MODULES_OUT" \
+            $(pkg-config --cflags --libs jansson)
+    done
     HS_MODULES_DIR="$MODULES_OUT" perl "$ROOT/bench/bench.pl" "$@"
 }
 

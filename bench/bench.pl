@@ -196,5 +196,11 @@ if (-x $bin) {
     print "\n", `$bin`;
 }
 
+# --- GTS identifiers and instance validation (C micro-benchmark)
+$bin = "$FindBin::Bin/../build/bench/bench_gts";
+if (-x $bin) {
+    print "\nGTS (bench/bench_gts.c):\n", `$bin`;
+}
+
 print "\nerror.log:\n", map { "  $_\n" } @lines if @lines;
 exit(@lines ? 1 : 0);

@@ -76,6 +76,7 @@
 #define HS__JS_K_ADDPROPS         ((uint64_t) 1 << 31)
 #define HS__JS_K_DEPS             ((uint64_t) 1 << 32)
 #define HS__JS_K_PROPNAMES        ((uint64_t) 1 << 33)
+#define HS__JS_K_EXT              ((uint64_t) 1 << 34)  /* caller's */
 
 #define HS__JS_G_ANY  (HS__JS_K_ENUM | HS__JS_K_CONST | HS__JS_K_ALLOF        \
                        | HS__JS_K_ANYOF | HS__JS_K_ONEOF | HS__JS_K_NOT       \
@@ -154,6 +155,12 @@ typedef struct {
     size_t           n;
 } hs__js_list_t;
 
+/* A caller-defined keyword of a node and its compiled argument. */
+typedef struct {
+    const hs_schema_keyword_t  *kw;
+    json_t                     *arg;
+} hs__js_ext_t;
+
 struct hs__js_node_s {
     uint64_t              has;          /* HS__JS_K_* */
     unsigned              types;        /* HS__JS_T_* of "type" */
@@ -213,10 +220,14 @@ struct hs__js_node_s {
     hs__js_dep_t         *deps;
     size_t                ndeps;
     hs__js_node_t        *property_names;
+    hs__js_ext_t         *ext;
+    size_t                next;
 };
 
 struct hs_schema_s {
     hs__js_node_t        *root;
+    hs_schema_keyword_t  *keywords;     /* the caller's, copied */
+    size_t                nkeywords;
     hs__js_chunk_t       *arena;
     hs__js_held_t        *held;
     pcre2_match_context  *mctx;
@@ -288,6 +299,7 @@ typedef struct {
     size_t                  refs_cap;
     pcre2_compile_context  *cctx;
     hs_schema_format_pt     regex_ok;
+    json_t                 *root_json;  /* the compiled document */
     int                     draft;
     unsigned                depth;
     hs_error_t             *err;
@@ -2558,6 +2570,79 @@ hs__js_compile_defs(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js,
 }
 
 
+/* The document node n is in: the compiled schema or a registered one. */
+static json_t *
+hs__js_doc_json(hs__js_compiler_t *c, const hs__js_node_t *n)
+{
+    const hs__js_res_t  *res;
+
+    if (n->doc == NULL) {
+        return c->root_json;
+    }
+
+    res = hs__js_res_find(c, n->doc);
+
+    return res ? res->doc_json : NULL;
+}
+
+
+/* The caller-defined keywords of n. */
+static int
+hs__js_compile_ext(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js)
+{
+    size_t                      i, k;
+    json_t                     *v, *arg;
+    hs_error_t                  kerr;
+    const hs_schema_keyword_t  *kw;
+
+    k = 0;
+
+    for (i = 0; i < c->s->nkeywords; i++) {
+        if (json_object_get(js, c->s->keywords[i].name) != NULL) {
+            k++;
+        }
+    }
+
+    if (k == 0) {
+        return 0;
+    }
+
+    n->ext = hs__js_palloc(&c->s->arena, k * sizeof(hs__js_ext_t));
+    if (n->ext == NULL) {
+        return hs__js_nomem(c);
+    }
+
+    for (i = 0; i < c->s->nkeywords; i++) {
+        kw = &c->s->keywords[i];
+        v = json_object_get(js, kw->name);
+        if (v == NULL) {
+            continue;
+        }
+
+        kerr.msg[0] = '\0';
+        arg = kw->compile(kw->data, v, hs__js_doc_json(c, n), n->path, &kerr);
+        if (arg == NULL) {
+            return hs__js_cerror(c, n->doc, n->path, kw->name, "%s",
+                                 kerr.msg[0] ? kerr.msg : "is not valid");
+        }
+
+        if (hs__js_hold(c, arg, NULL) != 0) {
+            json_decref(arg);
+            return hs__js_nomem(c);
+        }
+        json_decref(arg);       /* held by the compiled schema */
+
+        n->ext[n->next].kw = kw;
+        n->ext[n->next].arg = arg;
+        n->next++;
+    }
+
+    n->has |= HS__JS_K_EXT;
+
+    return 0;
+}
+
+
 static int
 hs__js_node_keywords(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js,
     const char *base)
@@ -2636,7 +2721,8 @@ hs__js_node_keywords(hs__js_compiler_t *c, hs__js_node_t *n, json_t *js,
         || hs__js_compile_array(c, n, js, base) != 0
         || hs__js_compile_object(c, n, js, base) != 0
         || hs__js_compile_defs(c, n, js, base, "definitions") != 0
-        || hs__js_compile_defs(c, n, js, base, "$defs") != 0)
+        || hs__js_compile_defs(c, n, js, base, "$defs") != 0
+        || hs__js_compile_ext(c, n, js) != 0)
     {
         return -1;
     }
@@ -2719,7 +2805,16 @@ hs_schema_t *
 hs_schema_compile(json_t *schema, hs_schema_registry_t *reg,
     const char *base_uri, hs_error_t *err)
 {
+    return hs_schema_compile_ex(schema, reg, base_uri, NULL, err);
+}
+
+
+hs_schema_t *
+hs_schema_compile_ex(json_t *schema, hs_schema_registry_t *reg,
+    const char *base_uri, const hs_schema_options_t *opts, hs_error_t *err)
+{
     int                 rc;
+    size_t              i;
     char               *base;
     hs__js_loc_t        loc;
     hs__js_pending_t    p;
@@ -2736,6 +2831,7 @@ hs_schema_compile(json_t *schema, hs_schema_registry_t *reg,
     memset(&c, 0, sizeof(c));
     c.reg = reg;
     c.err = err;
+    c.root_json = schema;
     c.draft = hs__js_draft_of(schema);
     c.regex_ok = hs_schema_format_checker("regex");
 
@@ -2752,6 +2848,28 @@ hs_schema_compile(json_t *schema, hs_schema_registry_t *reg,
     if (c.cctx == NULL || c.s->mctx == NULL) {
         hs__js_nomem(&c);
         goto done;
+    }
+
+    if (opts != NULL && opts->nkeywords > 0) {
+        c.s->keywords = hs__js_palloc(&c.s->arena, opts->nkeywords
+                                      * sizeof(hs_schema_keyword_t));
+        if (c.s->keywords == NULL) {
+            hs__js_nomem(&c);
+            goto done;
+        }
+
+        for (i = 0; i < opts->nkeywords; i++) {
+            c.s->keywords[i] = opts->keywords[i];
+            c.s->keywords[i].name = hs__js_pstrndup(&c.s->arena,
+                                        opts->keywords[i].name,
+                                        strlen(opts->keywords[i].name));
+            if (c.s->keywords[i].name == NULL) {
+                hs__js_nomem(&c);
+                goto done;
+            }
+        }
+
+        c.s->nkeywords = opts->nkeywords;
     }
 
     pcre2_set_compile_extra_options(c.cctx, PCRE2_EXTRA_ALT_BSUX);
@@ -4113,6 +4231,35 @@ hs__js_eval_logic(hs__js_ctx_t *ctx, const hs__js_node_t *n,
 
 
 static int
+hs__js_eval_ext(hs__js_ctx_t *ctx, const hs__js_node_t *n,
+    const json_t *inst)
+{
+    int     bad;
+    char    msg[256];
+    size_t  i;
+
+    bad = 0;
+
+    for (i = 0; i < n->next; i++) {
+        msg[0] = '\0';
+        if (n->ext[i].kw->validate(n->ext[i].kw->data, n->ext[i].arg, inst,
+                                   msg, sizeof(msg)))
+        {
+            continue;
+        }
+
+        bad = hs__js_fail(ctx, n, n->ext[i].kw->name, NULL, 0, "%s",
+                          msg[0] ? msg : "is not valid");
+        if (ctx->errs == NULL) {
+            return -1;
+        }
+    }
+
+    return bad;
+}
+
+
+static int
 hs__js_eval(hs__js_ctx_t *ctx, const hs__js_node_t *n, const json_t *inst)
 {
     int       bad;
@@ -4193,6 +4340,10 @@ hs__js_eval(hs__js_ctx_t *ctx, const hs__js_node_t *n, const json_t *inst)
 
     default:
         break;
+    }
+
+    if ((has & HS__JS_K_EXT) && hs__js_eval_ext(ctx, n, inst) != 0) {
+        bad = -1;
     }
 
 done:

@@ -90,6 +90,35 @@ HS_API void hs_schema_registry_destroy(hs_schema_registry_t *reg);
 HS_API hs_schema_t *hs_schema_compile(json_t *schema,
     hs_schema_registry_t *reg, const char *base_uri, hs_error_t *err);
 
+/*
+ * A keyword the caller adds to the validator (an "x-..." vocabulary
+ * keyword). compile() is called for every schema object that has it,
+ * with the keyword's value, the root of the document the object is in
+ * and the object's JSON pointer there; it returns a new reference to the
+ * argument validate() will receive, or NULL with a message in err (the
+ * schema then does not compile). validate() returns 1 when instance
+ * passes, else 0 with a message in msg (size bytes). data is passed to
+ * both and must outlive the compiled schema.
+ */
+typedef struct {
+    const char  *name;
+    json_t     *(*compile)(void *data, json_t *value, json_t *doc,
+                           const char *path, hs_error_t *err);
+    int         (*validate)(void *data, const json_t *arg,
+                            const json_t *instance, char *msg, size_t size);
+    void        *data;
+} hs_schema_keyword_t;
+
+typedef struct {
+    const hs_schema_keyword_t  *keywords;
+    size_t                      nkeywords;
+} hs_schema_options_t;
+
+/* hs_schema_compile() with caller-defined keywords (opts may be NULL). */
+HS_API hs_schema_t *hs_schema_compile_ex(json_t *schema,
+    hs_schema_registry_t *reg, const char *base_uri,
+    const hs_schema_options_t *opts, hs_error_t *err);
+
 HS_API void hs_schema_free(hs_schema_t *s);
 
 /*

@@ -761,6 +761,133 @@ test_refs(void)
 }
 
 
+/* A caller-defined keyword: "x-multiple-of-arg" keeps its argument. */
+static json_t *
+test_kw_compile(void *data, json_t *value, json_t *doc, const char *path,
+    hs_error_t *err)
+{
+    int  *calls;
+
+    calls = data;
+    (*calls)++;
+
+    if (!json_is_integer(value) || json_integer_value(value) <= 0) {
+        hs_error_set(err, "must be a positive integer");
+        return NULL;
+    }
+
+    /* the document root comes with the keyword: "x-doc" names it */
+    if (json_object_get(doc, "x-doc") == NULL) {
+        hs_error_set(err, "no document root at %s", path);
+        return NULL;
+    }
+
+    return json_incref(value);
+}
+
+
+static int
+test_kw_validate(void *data, const json_t *arg, const json_t *inst,
+    char *msg, size_t size)
+{
+    if (!json_is_integer(inst)) {
+        return 1;
+    }
+
+    if (json_integer_value(inst) % json_integer_value(arg) == 0) {
+        return 1;
+    }
+
+    snprintf(msg, size, "must be a multiple of %lld",
+             (long long) json_integer_value(arg));
+
+    return 0;
+}
+
+
+static void
+test_keywords(void)
+{
+    int                    calls;
+    json_t                *js, *inst;
+    hs_error_t             err;
+    hs_schema_t           *s;
+    hs_schema_errors_t     errs;
+    hs_schema_keyword_t    kw;
+    hs_schema_options_t    opts;
+    hs_schema_registry_t  *reg;
+
+    calls = 0;
+    kw.name = "x-multiple-of-arg";
+    kw.compile = test_kw_compile;
+    kw.validate = test_kw_validate;
+    kw.data = &calls;
+    opts.keywords = &kw;
+    opts.nkeywords = 1;
+
+    reg = hs_schema_registry_create();
+    js = test_json("{\"x-doc\": \"other\", \"definitions\": {\"three\": {"
+                   "  \"type\": \"integer\", \"x-multiple-of-arg\": 3}}}");
+    is_int(hs_schema_registry_add(reg, "https://example.com/other.json", js,
+                                  &err), HS_OK, "keywords: registry add");
+    json_decref(js);
+
+    js = test_json("{\"x-doc\": \"main\", \"properties\": {"
+                   "  \"a\": {\"x-multiple-of-arg\": 2},"
+                   "  \"b\": {\"$ref\": \"https://example.com/other.json"
+                   "#/definitions/three\"}}}");
+    s = hs_schema_compile_ex(js, reg, NULL, &opts, &err);
+    json_decref(js);
+    hs_schema_registry_destroy(reg);
+
+    if (!ok(s != NULL, "keywords: compiles (%s)", s ? "" : err.msg)) {
+        return;
+    }
+    is_int(calls, 2, "keywords: compiled once per schema object, in both "
+           "documents");
+
+    test_is(s, "{\"a\": 4, \"b\": 9}", HS_OK, "keywords: valid");
+    test_is(s, "{\"a\": \"x\", \"b\": 3}", HS_OK, "keywords: other types");
+
+    inst = test_json("{\"a\": 5, \"b\": 10}");
+    is_int(hs_schema_validate(s, inst, &errs), HS_EINVAL,
+           "keywords: invalid");
+    is_int(errs.n, 2, "keywords: both violations listed");
+    if (test_find(&errs, "/a", "x-multiple-of-arg") >= 0) {
+        is_str(errs.items[test_find(&errs, "/a", "x-multiple-of-arg")]
+               .message, "must be a multiple of 2",
+               "keywords: the keyword's message");
+        is_str(errs.items[test_find(&errs, "/a", "x-multiple-of-arg")]
+               .schema_path, "/properties/a/x-multiple-of-arg",
+               "keywords: schema path");
+    } else {
+        ok(0, "keywords: violation at /a");
+        ok(0, "keywords: schema path");
+    }
+    ok(test_find(&errs, "/b", "x-multiple-of-arg") >= 0,
+       "keywords: applied in the referenced document");
+    hs_schema_errors_release(&errs);
+    is_int(hs_schema_validate(s, inst, NULL), HS_EINVAL,
+           "keywords: invalid without an error list");
+    json_decref(inst);
+    hs_schema_free(s);
+
+    js = test_json("{\"x-doc\": 1, \"x-multiple-of-arg\": 0}");
+    s = hs_schema_compile_ex(js, NULL, NULL, &opts, &err);
+    json_decref(js);
+    ok(s == NULL, "keywords: a bad argument fails the compile");
+    like_str(err.msg, "x-multiple-of-arg: must be a positive integer",
+             "keywords: the compile message names the keyword");
+    hs_schema_free(s);
+
+    js = test_json("{\"x-multiple-of-arg\": 0}");
+    s = hs_schema_compile(js, NULL, NULL, &err);
+    json_decref(js);
+    ok(s != NULL, "keywords: without options the keyword is an annotation");
+    hs_schema_free(s);
+}
+
+
 static size_t  test_allocs;
 
 
@@ -915,6 +1042,7 @@ main(void)
     test_formats();
     test_strings_numbers();
     test_refs();
+    test_keywords();
     test_no_alloc();
     test_threads();
 
