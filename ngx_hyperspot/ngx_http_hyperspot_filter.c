@@ -85,6 +85,7 @@ static ngx_int_t
 ngx_http_hyperspot_header_filter(ngx_http_request_t *r)
 {
     ngx_http_hyperspot_ctx_t       *ctx;
+    ngx_http_core_srv_conf_t       *cscf;
     ngx_http_hyperspot_loc_conf_t  *hlcf;
 
     if (r != r->main) {
@@ -92,8 +93,20 @@ ngx_http_hyperspot_header_filter(ngx_http_request_t *r)
     }
 
     hlcf = ngx_http_get_module_loc_conf(r, ngx_http_hyperspot_module);
-    if (hlcf == NULL || hlcf->enable != 1) {
+    if (hlcf == NULL) {
         return ngx_http_next_header_filter(r);
+    }
+
+    if (hlcf->enable != 1) {
+        cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+
+        /* not an error nginx answered before choosing a location of a
+           server that serves HyperSpot */
+        if (!hlcf->serves_below || r->err_status < NGX_HTTP_BAD_REQUEST
+            || r->loc_conf != cscf->ctx->loc_conf)
+        {
+            return ngx_http_next_header_filter(r);
+        }
     }
 
     ctx = ngx_http_hyperspot_get_ctx(r);

@@ -1063,6 +1063,10 @@ ngx_http_hyperspot_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_OK;
     }
 
+    /* errors nginx answers before it picks a location (a request head
+       too large, ...) are problems too in a server with HyperSpot */
+    prev->serves_below = 1;
+
     hmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_hyperspot_module);
 
     if (conf->dev_tenant.len
