@@ -35,6 +35,8 @@ PKGS_BUILD=(build-essential pkg-config nginx nginx-dev libjansson-dev
             libpcre2-dev sqlite3)
 PKGS_TEST=(perl curl wrk json-schema-test-suite chromium postgresql
            python3-jwt python3-cryptography openssl)
+# the benchmark's OpenResty comparison endpoint
+PKGS_BENCH=(libnginx-mod-http-lua lua-cjson)
 
 # npm packages (the npm registry), pinned
 ELEMENTS_VERSION=9.0.25       # @stoplight/elements: the /docs page
@@ -328,7 +330,7 @@ test_sanitized() {
 # --------------------------------------------------------------- bench
 
 bench() {
-    deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}"
+    deps "${PKGS_BUILD[@]}" "${PKGS_TEST[@]}" "${PKGS_BENCH[@]}"
     build
     pg_start
     mkdir -p "$BUILD/bench"

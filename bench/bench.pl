@@ -190,6 +190,111 @@ for my $kind (map { $_->[0] } @dbs) {
         $kind, 100 * $get->[3]{rps} / $bare->[3]{rps}, $get->[3]{p99};
 }
 
+# --- authenticated (RS256 JWT) tenant-scoped GET by id on SQLite, beside
+# the bare location of the same nginx, and an OpenResty endpoint that
+# only verifies the same kind of token (bench/jwt_verify.lua)
+{
+    require HsAuth;
+    my $keys = HsAuth->new;
+    my $T = '0b0b0b0b-0000-4000-8000-000000000001';
+    my %c = (iss => 'https://idp.example.com', aud => 'hyperspot',
+             sub => 'cccccccc-0000-4000-8000-000000000003', tenants => [$T],
+             exp => time + 86400);
+    my ($admin, $reader) = $keys->mint(
+        { claims => HsAuth::claims(%c, roles => ['admin']) },
+        { claims => HsAuth::claims(%c, roles => ['reader']) });
+
+    my $n = HsTest->new(
+        modules => ['users_info'], workers => 1,
+        main => 'thread_pool hyperspot threads=4 max_queue=65536;',
+        yaml => "security:\n  roles:\n    admin: ['*']\n    reader: ['*:read']\n",
+        http => qq{
+            access_log off;
+            hyperspot_config %%YAML%%;
+            hyperspot_database sqlite://%%DATA%%/bench.db;
+            hyperspot_jwks_file @{[ $keys->jwks_file ]};
+            hyperspot_jwt_issuer https://idp.example.com;
+            hyperspot_jwt_audience hyperspot;
+            server {
+                listen 127.0.0.1:%%PORT%% backlog=4096;
+                location = /bare { return 200 "ok"; }
+                location / {
+                    hyperspot on;
+                    hyperspot_thread_pool hyperspot;
+                }
+            }
+        });
+    $n->start;
+    my $id;
+    for my $i (1 .. 200) {
+        my $r = $n->post('/users-info/v1/users', headers => HsAuth::bearer($admin),
+                         json => { email => "jwt$i\@example.com", display_name => "Jwt $i" });
+        $id //= $r->{json}{id};
+    }
+
+    my $lua = -f '/usr/lib/nginx/modules/ngx_http_lua_module.so' ? HsTest->new(
+        core => 0, workers => 1,
+        main => "load_module /usr/lib/nginx/modules/ndk_http_module.so;\n"
+              . "load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;",
+        http => qq{
+            access_log off;
+            lua_package_path "$FindBin::Bin/?.lua;;";
+            server {
+                listen 127.0.0.1:%%PORT%% backlog=4096;
+                set \$jwt_public_key @{[ $keys->dir ]}/rsa1.pub;
+                set \$jwt_issuer https://idp.example.com;
+                set \$jwt_audience hyperspot;
+                location = /bare { return 200 "ok"; }
+                location = /verify {
+                    content_by_lua_block { require("jwt_verify").handle() }
+                }
+            }
+        }) : undef;
+    if ($lua) {
+        $lua->start;
+        my $r = $lua->get('/verify', headers => HsAuth::bearer($reader));
+        die "the OpenResty endpoint does not verify: $r->{status} $r->{content}\n"
+            unless $r->{status} == 200;
+    }
+
+    my @auth = ('-H', "'Authorization: Bearer $reader'");
+    my @jr;
+    for my $c (16, 128) {
+        local $conns = $c;
+        $ng = $n;
+        wrk('/bare');
+        my $bare = wrk('/bare');
+        my $get = wrk("/users-info/v1/users/$id", @auth);
+        my $l;
+        if ($lua) {
+            $ng = $lua;
+            $l = wrk('/verify', @auth);
+        }
+        push @jr, [$c, $bare, $get, $l];
+    }
+    push @lines, problems($n);
+    $n->stop;
+    if ($lua) {
+        push @lines, problems($lua);
+        $lua->stop;
+    }
+
+    print "\nauthenticated GET user by id (RS256 JWT, SQLite, one worker, 4 pool threads):\n";
+    printf "%5s  %-34s %12s %10s %8s\n", 'conns', 'request', 'requests/s', 'p99', 'non-2xx';
+    for my $j (@jr) {
+        my ($c, $bare, $get, $l) = @$j;
+        printf "%5d  %-34s %12.0f %10s %8d\n", $c, 'bare nginx', $bare->{rps}, $bare->{p99}, $bare->{errors};
+        printf "%5d  %-34s %12.0f %10s %8d\n", $c, 'GET user by id, RS256 JWT', $get->{rps}, $get->{p99}, $get->{errors};
+        printf "%5d  %-34s %12.0f %10s %8d\n", $c, 'OpenResty: verify RS256, JSON', $l->{rps}, $l->{p99}, $l->{errors}
+            if $l;
+    }
+    my ($c128) = grep { $_->[0] == 128 } @jr;
+    printf "JWT GET by id at 128 connections: %.1f%% of the bare location (target >= 40%%)%s\n",
+        100 * $c128->[2]{rps} / $c128->[1]{rps},
+        $c128->[3] ? sprintf(", %.2f times the OpenResty endpoint (target >= 1.5)", $c128->[2]{rps} / $c128->[3]{rps})
+                   : ' (OpenResty comparison skipped: libnginx-mod-http-lua is not installed)';
+}
+
 # --- JSON Schema validation of a 1 KB body (C micro-benchmark)
 my $bin = "$FindBin::Bin/../build/bench/bench_jsonschema";
 if (-x $bin) {

@@ -23,11 +23,12 @@ iat and the given claims; mint() takes raw specs (see mint_jwt.py).
 use strict;
 use warnings;
 use File::Temp qw(tempdir);
-use FindBin;
+use File::Basename qw(dirname);
+use File::Spec;
 use IPC::Open2;
 use JSON::PP;
 
-my $MINT = "$FindBin::Bin/lib/mint_jwt.py";
+my $MINT = File::Spec->rel2abs(dirname(__FILE__)) . '/mint_jwt.py';
 my $PY = -x '/usr/bin/python3' ? '/usr/bin/python3' : 'python3';
 my $JSON = JSON::PP->new->utf8->canonical;
 
