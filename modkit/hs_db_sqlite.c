@@ -16,6 +16,18 @@
 #include "hs_db.h"
 
 
+/*
+ * What every run of a prepared statement needs, found once: the index of
+ * each $n, and the result columns (names, which are booleans).
+ */
+typedef struct {
+    int             *pidx;      /* [nparams] */
+    size_t           cols;
+    unsigned char   *is_bool;   /* [cols] */
+    char            *names;     /* cols NUL-terminated names */
+    size_t           names_len;
+} hs__db_sqlite_meta_t;
+
 typedef struct {
     hs_dbv_t  *cells;
     size_t     ncells;
@@ -30,12 +42,15 @@ static void hs__db_sqlite_setup(void);
 static hs_rc_t hs__db_sqlite_rc(int code);
 static hs_rc_t hs__db_sqlite_error(sqlite3 *h, int code, const char *what,
     hs_error_t *err);
-static hs_rc_t hs__db_sqlite_bind(sqlite3_stmt *stmt, const hs_dbv_t *params,
-    size_t n, hs_error_t *err);
+static hs_rc_t hs__db_sqlite_bind(sqlite3_stmt *stmt,
+    const hs__db_sqlite_meta_t *m, const hs_dbv_t *params, size_t n,
+    hs_error_t *err);
+static hs__db_sqlite_meta_t *hs__db_sqlite_meta(sqlite3_stmt *stmt, int n);
+static void hs__db_sqlite_meta_free(hs__db_sqlite_meta_t *m);
 static hs_rc_t hs__db_sqlite_row(sqlite3_stmt *stmt, hs__db_sqlite_buf_t *b,
     const unsigned char *is_bool, size_t cols);
-static hs_rc_t hs__db_sqlite_res_new(sqlite3_stmt *stmt, hs_db_res_t **res,
-    unsigned char **is_bool);
+static hs_rc_t hs__db_sqlite_res_new(const hs__db_sqlite_meta_t *m,
+    hs_db_res_t **res);
 
 
 static pthread_once_t  hs__db_sqlite_once = PTHREAD_ONCE_INIT;
@@ -225,10 +240,85 @@ hs__db_sqlite_prepare(hs_db_conn_t *c, hs_db_stmt_t *st, hs_error_t *err)
         }
     }
 
+    st->meta = hs__db_sqlite_meta(stmt, n);
+    if (st->meta == NULL) {
+        sqlite3_finalize(stmt);
+        hs_error_set(err, "sqlite: prepare: out of memory");
+        return HS_ENOMEM;
+    }
+
     st->nparams = n;
     st->stmt = stmt;
 
     return HS_OK;
+}
+
+
+static hs__db_sqlite_meta_t *
+hs__db_sqlite_meta(sqlite3_stmt *stmt, int n)
+{
+    int                    i, cols;
+    char                   name[16], *p;
+    size_t                 len;
+    const char            *cn, *decl;
+    hs__db_sqlite_meta_t  *m;
+
+    m = hs_calloc(1, sizeof(hs__db_sqlite_meta_t));
+    if (m == NULL) {
+        return NULL;
+    }
+
+    cols = sqlite3_column_count(stmt);
+    m->cols = (size_t) cols;
+
+    m->pidx = hs_calloc(n ? n : 1, sizeof(int));
+    m->is_bool = hs_calloc(cols ? cols : 1, 1);
+
+    for (i = 0, len = 0; i < cols; i++) {
+        cn = sqlite3_column_name(stmt, i);
+        len += (cn ? strlen(cn) : 0) + 1;
+    }
+
+    m->names = hs_alloc(len ? len : 1);
+    m->names_len = len;
+
+    if (m->pidx == NULL || m->is_bool == NULL || m->names == NULL) {
+        hs__db_sqlite_meta_free(m);
+        return NULL;
+    }
+
+    for (i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "$%d", i + 1);
+        m->pidx[i] = sqlite3_bind_parameter_index(stmt, name);
+    }
+
+    for (i = 0, p = m->names; i < cols; i++) {
+        cn = sqlite3_column_name(stmt, i);
+        len = cn ? strlen(cn) : 0;
+        memcpy(p, cn ? cn : "", len + 1);
+        p += len + 1;
+
+        decl = sqlite3_column_decltype(stmt, i);
+        m->is_bool[i] = (decl != NULL
+                         && (strcasecmp(decl, "BOOL") == 0
+                             || strcasecmp(decl, "BOOLEAN") == 0));
+    }
+
+    return m;
+}
+
+
+static void
+hs__db_sqlite_meta_free(hs__db_sqlite_meta_t *m)
+{
+    if (m == NULL) {
+        return;
+    }
+
+    hs_free(m->pidx);
+    hs_free(m->is_bool);
+    hs_free(m->names);
+    hs_free(m);
 }
 
 
@@ -237,21 +327,21 @@ hs__db_sqlite_unprepare(hs_db_conn_t *c, hs_db_stmt_t *st)
 {
     sqlite3_finalize(st->stmt);
     st->stmt = NULL;
+    hs__db_sqlite_meta_free(st->meta);
+    st->meta = NULL;
 }
 
 
 static hs_rc_t
-hs__db_sqlite_bind(sqlite3_stmt *stmt, const hs_dbv_t *params, size_t n,
-    hs_error_t *err)
+hs__db_sqlite_bind(sqlite3_stmt *stmt, const hs__db_sqlite_meta_t *m,
+    const hs_dbv_t *params, size_t n, hs_error_t *err)
 {
     int          code, idx;
-    char         name[24];
     size_t       i;
     const char  *s;
 
     for (i = 0; i < n; i++) {
-        snprintf(name, sizeof(name), "$%zu", i + 1);
-        idx = sqlite3_bind_parameter_index(stmt, name);
+        idx = m->pidx[i];
 
         switch (params[i].type) {
 
@@ -297,14 +387,11 @@ hs__db_sqlite_bind(sqlite3_stmt *stmt, const hs_dbv_t *params, size_t n,
 
 
 static hs_rc_t
-hs__db_sqlite_res_new(sqlite3_stmt *stmt, hs_db_res_t **res,
-    unsigned char **is_bool)
+hs__db_sqlite_res_new(const hs__db_sqlite_meta_t *m, hs_db_res_t **res)
 {
-    int           i, cols;
-    const char   *name, *decl;
+    char         *p;
+    size_t        i;
     hs_db_res_t  *r;
-
-    *is_bool = NULL;
 
     r = hs_calloc(1, sizeof(hs_db_res_t));
     if (r == NULL) {
@@ -312,32 +399,25 @@ hs__db_sqlite_res_new(sqlite3_stmt *stmt, hs_db_res_t **res,
     }
 
     r->kind = HS_DB_SQLITE;
-    cols = sqlite3_column_count(stmt);
-    r->cols = cols;
+    r->cols = m->cols;
 
     *res = r;
 
-    if (cols == 0) {
+    if (m->cols == 0) {
         return HS_OK;
     }
 
-    r->names = hs_calloc(cols, sizeof(char *));
-    *is_bool = hs_calloc(cols, 1);
-    if (r->names == NULL || *is_bool == NULL) {
+    /* the pointers, then the names, in one block */
+    r->names = hs_alloc(m->cols * sizeof(char *) + m->names_len);
+    if (r->names == NULL) {
         return HS_ENOMEM;
     }
 
-    for (i = 0; i < cols; i++) {
-        name = sqlite3_column_name(stmt, i);
-        r->names[i] = hs_strdup(name ? name : "");
-        if (r->names[i] == NULL) {
-            return HS_ENOMEM;
-        }
+    p = memcpy((char *) (r->names + m->cols), m->names, m->names_len);
 
-        decl = sqlite3_column_decltype(stmt, i);
-        (*is_bool)[i] = (decl != NULL
-                         && (strcasecmp(decl, "BOOL") == 0
-                             || strcasecmp(decl, "BOOLEAN") == 0));
+    for (i = 0; i < m->cols; i++) {
+        r->names[i] = p;
+        p += strlen(p) + 1;
     }
 
     return HS_OK;
@@ -447,22 +527,33 @@ hs__db_sqlite_exec(hs_db_conn_t *c, hs_db_stmt_t *st, const hs_dbv_t *params,
     sqlite3_int64         total;
     hs_db_res_t          *r;
     sqlite3_stmt         *stmt;
-    unsigned char        *is_bool;
+    hs__db_sqlite_meta_t *m;
     hs__db_sqlite_buf_t   b;
 
     h = c->handle;
     stmt = st->stmt;
     r = NULL;
-    is_bool = NULL;
     memset(&b, 0, sizeof(b));
 
-    rc = hs__db_sqlite_bind(stmt, params, n, err);
+    /* SQLite prepares a statement again when the schema changed */
+    m = st->meta;
+    if ((size_t) sqlite3_column_count(stmt) != m->cols) {
+        m = hs__db_sqlite_meta(stmt, st->nparams);
+        if (m == NULL) {
+            hs_error_set(err, "sqlite: out of memory");
+            return HS_ENOMEM;
+        }
+        hs__db_sqlite_meta_free(st->meta);
+        st->meta = m;
+    }
+
+    rc = hs__db_sqlite_bind(stmt, m, params, n, err);
     if (rc != HS_OK) {
         goto done;
     }
 
     if (res != NULL) {
-        rc = hs__db_sqlite_res_new(stmt, &r, &is_bool);
+        rc = hs__db_sqlite_res_new(m, &r);
         if (rc != HS_OK) {
             hs_error_set(err, "sqlite: out of memory");
             goto done;
@@ -479,7 +570,7 @@ hs__db_sqlite_exec(hs_db_conn_t *c, hs_db_stmt_t *st, const hs_dbv_t *params,
                 continue;
             }
 
-            rc = hs__db_sqlite_row(stmt, &b, is_bool, r->cols);
+            rc = hs__db_sqlite_row(stmt, &b, m->is_bool, r->cols);
             if (rc != HS_OK) {
                 hs_error_set(err, "sqlite: out of memory");
                 goto done;
@@ -526,7 +617,6 @@ done:
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
 
-    hs_free(is_bool);
     hs_free(b.cells);
     hs_free(b.text);
     hs_db_res_free(r);
@@ -580,14 +670,6 @@ hs__db_sqlite_get(const hs_db_res_t *r, size_t row, size_t col,
 void
 hs__db_sqlite_res_free(hs_db_res_t *r)
 {
-    size_t  i;
-
-    if (r->names != NULL) {
-        for (i = 0; i < r->cols; i++) {
-            hs_free(r->names[i]);
-        }
-    }
-
     hs_free(r->names);
     hs_free(r->cells);
     hs_free(r->text);

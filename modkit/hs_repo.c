@@ -264,7 +264,8 @@ hs__row(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r)
             break;
         }
 
-        if (j == NULL || json_object_set_new(o, f->name, j) != 0) {
+        /* field names are declared by module code: plain ASCII */
+        if (j == NULL || json_object_set_new_nocheck(o, f->name, j) != 0) {
             json_decref(o);
             return NULL;
         }

@@ -177,6 +177,7 @@ typedef struct {
     uint64_t   used;         /* LRU tick */
     int        nparams;
     void      *stmt;         /* sqlite3_stmt * */
+    void      *meta;         /* sqlite: what each run needs of it */
     char       name[24];     /* PostgreSQL prepared statement name */
 } hs_db_stmt_t;
 
@@ -217,7 +218,8 @@ struct hs_db_res_s {
     size_t            cols;
     int64_t           affected;
     void             *pg;                  /* PGresult * */
-    char            **names;               /* sqlite: cols names */
+    char            **names;               /* sqlite: cols names (one
+                                              block with the names) */
     hs_dbv_t         *cells;               /* sqlite: rows * cols */
     char             *text;                /* sqlite: text of the cells */
 };
