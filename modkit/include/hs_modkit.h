@@ -23,5 +23,6 @@
 #include "hs_jwt.h"
 #include "hs_odata.h"
 #include "hs_repo.h"
+#include "hs_repo_call.h"
 
 #endif /* HS_MODKIT_H */
