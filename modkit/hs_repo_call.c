@@ -6,6 +6,26 @@
 
 
 hs_rc_t
+hs_repo_page_limits(const hs_repo_page_conf_t *conf, hs_od_limits_t *limits,
+    hs_error_t *err)
+{
+    memset(limits, 0, sizeof(hs_od_limits_t));
+
+    if (conf->default_page > conf->max_page) {
+        hs_error_set(err, "default_page (%lld) is larger than max_page "
+                     "(%lld)", (long long) conf->default_page,
+                     (long long) conf->max_page);
+        return HS_EINVAL;
+    }
+
+    limits->max_limit = (size_t) conf->max_page;
+    limits->default_limit = (size_t) conf->default_page;
+
+    return HS_OK;
+}
+
+
+hs_rc_t
 hs_repo_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
     const char *what)
 {

@@ -10,10 +10,7 @@
 
 
 static const hs_config_field_t  hs_audit_config[] = {
-    { "max_page", HS_CFG_INT, offsetof(hs_audit_conf_t, max_page),
-      "200", 1, 1000, "Largest page a list may ask for (limit)" },
-    { "default_page", HS_CFG_INT, offsetof(hs_audit_conf_t, default_page),
-      "50", 1, 1000, "Page size when a list gives no limit" },
+    HS_REPO_PAGE_CONFIG(hs_audit_conf_t, page),
     HS_CONFIG_FIELD_END
 };
 
@@ -29,27 +26,20 @@ hs_audit_init(hs_module_ctx_t *ctx)
         return HS_ERROR;
     }
 
-    if (conf->default_page > conf->max_page) {
-        hs_error_set(ctx->err, "default_page (%lld) is larger than max_page"
-                     " (%lld)", (long long) conf->default_page,
-                     (long long) conf->max_page);
-        return HS_EINVAL;
-    }
-
     au = hs_calloc(1, sizeof(hs_audit_t));
     if (au == NULL) {
         hs_error_set(ctx->err, "out of memory");
         return HS_ENOMEM;
     }
 
+    if (hs_repo_page_limits(&conf->page, &au->limits, ctx->err) != HS_OK) {
+        hs_free(au);
+        return HS_EINVAL;
+    }
+
     au->db = ctx->db;
     au->log = ctx->log;
     au->conf = conf;
-    au->limits.max_limit = (size_t) conf->max_page;
-    au->limits.default_limit = (size_t) conf->default_page;
-    au->limits.max_length = 2048;
-    au->limits.max_depth = 16;
-    au->limits.max_terms = 64;
 
     ctx->data = au;
 

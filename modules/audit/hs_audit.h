@@ -17,8 +17,7 @@
 #define HS_AUDIT_NO_TENANT  "00000000-0000-0000-0000-000000000000"
 
 typedef struct {
-    int64_t     max_page;          /* largest "limit" of a list */
-    int64_t     default_page;      /* "limit" when none is given */
+    hs_repo_page_conf_t     page;  /* max_page, default_page */
 } hs_audit_conf_t;
 
 typedef struct {

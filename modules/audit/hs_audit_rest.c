@@ -92,18 +92,7 @@ static const char  hs_audit_event_schema[] =
     " }}";
 
 static const char  hs_audit_page_schema[] =
-    "{\"type\": \"object\", \"required\": [\"items\", \"page_info\"],"
-    " \"properties\": {"
-    "  \"items\": {\"type\": \"array\", \"items\": {\"type\": \"object\"},"
-    "            \"description\": \"AuditEvent objects ($select fields)\"},"
-    "  \"page_info\": {\"type\": \"object\","
-    "   \"required\": [\"limit\"],"
-    "   \"properties\": {"
-    "    \"next_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"prev_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"limit\": {\"type\": \"integer\"}"
-    "   }}"
-    " }}";
+    HS_REPO_PAGE_SCHEMA("AuditEvent objects (the $select fields)");
 
 
 /* ------------------------------------------------------- operations */
@@ -114,21 +103,13 @@ static const hs_param_t  hs_audit_id_param[] = {
     { NULL, NULL, 0, NULL, NULL }
 };
 
-/* checked by the OData parser (400 with the position of the mistake) */
 static const hs_param_t  hs_audit_list_params[] = {
-    { "$filter", "query", 0, "{\"type\": \"string\"}",
-      "OData filter on id, time, action, outcome, subject_id, "
-      "auth_method, request_id, source, resource; e.g. time ge "
-      "2026-01-01T00:00:00Z and outcome eq 'denied'" },
-    { "$orderby", "query", 0, "{\"type\": \"string\"}",
-      "OData ordering on time, action, outcome, subject_id or id; "
-      "default time desc" },
-    { "$select", "query", 0, "{\"type\": \"string\"}",
-      "Fields to return" },
-    { "limit", "query", 0, "{\"type\": \"string\"}", "Page size" },
-    { "cursor", "query", 0, "{\"type\": \"string\"}",
-      "next_cursor or prev_cursor of a previous page" },
-    { NULL, NULL, 0, NULL, NULL }
+    HS_REPO_LIST_PARAMS(
+        "OData filter on id, time, action, outcome, subject_id, "
+        "auth_method, request_id, source, resource; e.g. time ge "
+        "2026-01-01T00:00:00Z and outcome eq 'denied'",
+        "OData ordering on time, action, outcome, subject_id or id; "
+        "default time desc")
 };
 
 static const hs_response_t  hs_audit_event_200[] = {

@@ -2,7 +2,7 @@
  * REST handlers over the repository (hs_repo_call.h): a list operation
  * served from a call's query string on SQLite (default ordering, cursors
  * that keep their own ordering, bad queries), and repository results
- * mapped to problems.
+ * mapped to problems, page settings as OData limits.
  */
 
 #define _GNU_SOURCE                   /* nftw() */
@@ -208,6 +208,29 @@ test_fail(void)
 }
 
 
+static void
+test_page_limits(void)
+{
+    hs_rc_t              rc;
+    hs_error_t           err;
+    hs_od_limits_t       l;
+    hs_repo_page_conf_t  conf;
+
+    conf.max_page = 100;
+    conf.default_page = 20;
+    rc = hs_repo_page_limits(&conf, &l, &err);
+    is_int(rc, HS_OK, "page limits");
+    ok(l.max_limit == 100 && l.default_limit == 20 && l.max_length == 0,
+       "page limits: from the settings, defaults for the rest");
+
+    conf.default_page = 101;
+    rc = hs_repo_page_limits(&conf, &l, &err);
+    is_int(rc, HS_EINVAL, "default_page over max_page: HS_EINVAL");
+    like_str(err.msg, "default_page (101) is larger than max_page (100)",
+             "with a message");
+}
+
+
 static int
 test_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -255,6 +278,7 @@ main(void)
 
     test_list(db);
     test_fail();
+    test_page_limits();
 
     hs_db_thread_release();
     hs_db_destroy(db);
