@@ -41,6 +41,27 @@ for my $db (@dbs) {
     run_suite(@$db);
 }
 
+# --- configuration
+{
+    my $n = HsTest->new(modules => ['audit'], http => q{
+        server { listen 127.0.0.1:%%PORT%%; location / { hyperspot on; } }
+    });
+    my ($rc, $out) = $n->test_config;
+    isnt $rc, 0, 'without a database nginx -t fails';
+    like $out, qr/audit.*no database: set hyperspot_database/, 'saying why';
+
+    $n = HsTest->new(modules => ['audit'],
+        yaml => "modules:\n  audit:\n    config:\n      max_page: 100\n      default_page: 101\n",
+        http => q{
+            hyperspot_config %%YAML%%;
+            hyperspot_database sqlite://%%DATA%%/hs.db;
+            server { listen 127.0.0.1:%%PORT%%; location / { hyperspot on; } }
+        });
+    ($rc, $out) = $n->test_config;
+    isnt $rc, 0, 'default_page over max_page fails nginx -t';
+    like $out, qr/default_page \(101\) is larger than max_page \(100\)/, 'saying why';
+}
+
 done_testing;
 
 # A random uuid (v4): every run has its own tenants, so that a PostgreSQL
