@@ -7,8 +7,9 @@
 # no write operations (405) and a write attempt changes nothing; a flood
 # of bad tokens is rate-limited by the core and the suppressed count is
 # recorded; a failed write is logged with the event; a reload keeps the
-# sink. Events without a tenant are read straight from the database
-# (sqlite3, psql): the API shows them to nobody.
+# sink; two workers share the trail. Events without a tenant are read
+# straight from the database (sqlite3, psql): the API shows them to
+# nobody.
 
 use strict;
 use warnings;
@@ -408,5 +409,19 @@ YAML
     }
 
     $ng->check_log(allow => \@allow, name => $kind);
+    $ng->stop;
+
+    # --- two workers write the same trail
+    $ng->update(workers => 2);
+    $ng->start;
+    my @pids = $ng->worker_pids;
+    is scalar @pids, 2, "$kind: two workers";
+    for my $i (1 .. 20) {
+        $ng->post($U, headers => { %{ HsAuth::bearer($viewer1) }, 'X-Request-ID' => "two-$run-$i" },
+                  json => { email => "u$i\@example.com", display_name => 'U' });
+    }
+    is_deeply [ sort map { $_->{request_id} } @{ $list->("\$filter=startswith(request_id,'two-$run-')&limit=200") } ],
+        [ sort map { "two-$run-$_" } 1 .. 20 ], "$kind: every denial is recorded once";
+    $ng->check_log(allow => \@allow, name => "$kind, two workers");
     $ng->stop;
 }
