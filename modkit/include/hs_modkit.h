@@ -24,6 +24,7 @@
 #include "hs_http.h"
 #include "hs_odata.h"
 #include "hs_repo.h"
+#include "hs_repo_call.h"
 #include "hs_gts.h"
 
 #endif /* HS_MODKIT_H */
