@@ -10,11 +10,7 @@
 
 
 static const hs_config_field_t  hs_users_info_config[] = {
-    { "max_page", HS_CFG_INT, offsetof(hs_users_info_conf_t, max_page),
-      "200", 1, 1000, "Largest page a list may ask for (limit)" },
-    { "default_page", HS_CFG_INT,
-      offsetof(hs_users_info_conf_t, default_page), "50", 1, 1000,
-      "Page size when a list gives no limit" },
+    HS_REPO_PAGE_CONFIG(hs_users_info_conf_t, page),
     HS_CONFIG_FIELD_END
 };
 
@@ -30,13 +26,6 @@ hs_users_info_init(hs_module_ctx_t *ctx)
         return HS_ERROR;
     }
 
-    if (conf->default_page > conf->max_page) {
-        hs_error_set(ctx->err, "default_page (%lld) is larger than max_page"
-                     " (%lld)", (long long) conf->default_page,
-                     (long long) conf->max_page);
-        return HS_EINVAL;
-    }
-
     ui = hs_calloc(1, sizeof(hs_users_info_t));
     if (ui == NULL) {
         hs_error_set(ctx->err, "out of memory");
@@ -45,11 +34,11 @@ hs_users_info_init(hs_module_ctx_t *ctx)
 
     ui->db = ctx->db;
     ui->conf = conf;
-    ui->limits.max_limit = (size_t) conf->max_page;
-    ui->limits.default_limit = (size_t) conf->default_page;
-    ui->limits.max_length = 2048;
-    ui->limits.max_depth = 16;
-    ui->limits.max_terms = 64;
+
+    if (hs_repo_page_limits(&conf->page, &ui->limits, ctx->err) != HS_OK) {
+        hs_free(ui);
+        return HS_EINVAL;
+    }
 
     ctx->data = ui;
 

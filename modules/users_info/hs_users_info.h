@@ -6,8 +6,7 @@
 #include <hs_modkit.h>
 
 typedef struct {
-    int64_t     max_page;          /* largest "limit" of a list */
-    int64_t     default_page;      /* "limit" when none is given */
+    hs_repo_page_conf_t   page;    /* max_page, default_page */
 } hs_users_info_conf_t;
 
 typedef struct {

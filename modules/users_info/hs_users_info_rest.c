@@ -83,38 +83,6 @@ static const hs_repo_table_t  hs_users_info_addresses = {
 
 /* ----------------------------------------------------------- helpers */
 
-/* Repository results to problems. */
-static hs_rc_t
-hs_users_info_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
-    const char *what)
-{
-    switch (rc) {
-
-    case HS_ENOTFOUND:
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_NOT_FOUND,
-                                                 "no such %s", what));
-
-    case HS_EEXIST:
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_CONFLICT,
-                                                 "%s", err->msg));
-
-    case HS_EAGAIN:
-        return hs_call_fail(call, hs_problem_new(
-                   HS_PROBLEM_SERVICE_UNAVAILABLE,
-                   "the database is unavailable; retry later"));
-
-    case HS_EINVAL:
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_BAD_REQUEST,
-                                                 "%s", err->msg));
-
-    default:
-        hs_log(call->log, HS_LOG_ERR, "users_info: %s (request id %s)",
-               err->msg, call->request_id);
-        return HS_ERROR;
-    }
-}
-
-
 /* A tenant_id in a body must be the caller's own. */
 static int
 hs_users_info_foreign_tenant(hs_call_t *call, const json_t *body)
@@ -146,55 +114,10 @@ hs_users_info_foreign_tenant(hs_call_t *call, const json_t *body)
 static hs_rc_t
 hs_users_info_list(hs_call_t *call)
 {
-    size_t            keylen;
-    hs_rc_t           rc;
-    hs_error_t        err;
-    hs_problem_t     *p;
-    hs_od_query_t    *q;
-    hs_repo_page_t    page;
-    const hs_repo_table_t  *t = call->route->data;
     hs_users_info_t  *ui = call->module_data;
-    char                 *buf;
-    size_t                size;
-    const char           *cur;
-    const unsigned char  *key;
 
-    key = hs_cursor_key(&keylen);
-    p = NULL;
-
-    /* a decoded value is never longer than the query string */
-    size = strlen(call->query) + 1;
-    buf = hs_alloc(5 * size);
-    if (buf == NULL) {
-        return HS_ENOMEM;
-    }
-
-    cur = hs_call_query(call, "cursor", buf, size);
-
-    q = hs_od_parse(t->fields, "id",
-                    hs_call_query(call, "$filter", buf + size, size),
-                    hs_call_query(call, "$orderby", buf + 2 * size, size),
-                    hs_call_query(call, "$select", buf + 3 * size, size),
-                    hs_call_query(call, "limit", buf + 4 * size, size),
-                    cur, &ui->limits, key, keylen, &p);
-    if (q == NULL) {
-        hs_free(buf);
-        return p != NULL ? hs_call_fail(call, p) : HS_ENOMEM;
-    }
-
-    rc = hs_repo_list(ui->db, &call->sec, t, q, cur != NULL && cur[0],
-                      key, keylen, &page, &err);
-    hs_od_free(q);
-    hs_free(buf);
-
-    if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, t->resource);
-    }
-
-    rc = hs_call_reply(call, 200, hs_repo_page_json(&page));
-    hs_repo_page_release(&page);
-
-    return rc;
+    return hs_repo_reply_list(call, ui->db, call->route->data, &ui->limits,
+                              NULL);
 }
 
 
@@ -210,7 +133,7 @@ hs_users_info_get(hs_call_t *call)
     rc = hs_repo_get(ui->db, &call->sec, t, hs_call_param(call, "id"), &row,
                      &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, t->resource);
+        return hs_repo_fail(call, rc, &err, t->resource);
     }
 
     return hs_call_reply(call, 200, row);
@@ -233,7 +156,7 @@ hs_users_info_create(hs_call_t *call)
     rc = hs_repo_create(ui->db, &call->sec, t, hs_call_json(call), &row,
                         &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, t->resource);
+        return hs_repo_fail(call, rc, &err, t->resource);
     }
 
     hs_call_set_location(call, "%s/%s", call->path,
@@ -255,7 +178,7 @@ hs_users_info_patch(hs_call_t *call)
     rc = hs_repo_update(ui->db, &call->sec, t, hs_call_param(call, "id"),
                         hs_call_json(call), &row, &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, t->resource);
+        return hs_repo_fail(call, rc, &err, t->resource);
     }
 
     return hs_call_reply(call, 200, row);
@@ -273,7 +196,7 @@ hs_users_info_delete(hs_call_t *call)
     rc = hs_repo_delete(ui->db, &call->sec, t, hs_call_param(call, "id"),
                         &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, t->resource);
+        return hs_repo_fail(call, rc, &err, t->resource);
     }
 
     return hs_call_reply(call, 204, NULL);
@@ -293,7 +216,7 @@ hs_users_info_get_address(hs_call_t *call)
     rc = hs_repo_get_by(ui->db, &call->sec, &hs_users_info_addresses,
                         "user_id", hs_call_param(call, "id"), &row, &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, "address");
+        return hs_repo_fail(call, rc, &err, "address");
     }
 
     return hs_call_reply(call, 200, row);
@@ -317,7 +240,7 @@ hs_users_info_put_address(hs_call_t *call)
     rc = hs_repo_get(ui->db, &call->sec, &hs_users_info_users, user, NULL,
                      &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, "user");
+        return hs_repo_fail(call, rc, &err, "user");
     }
 
     rc = hs_repo_get(ui->db, &call->sec, &hs_users_info_cities, city, NULL,
@@ -329,14 +252,14 @@ hs_users_info_put_address(hs_call_t *call)
     }
 
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, "city");
+        return hs_repo_fail(call, rc, &err, "city");
     }
 
     rc = hs_repo_put_by(ui->db, &call->sec, &hs_users_info_addresses,
                         "user_id", user, hs_call_json(call), &row, &created,
                         &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, "address");
+        return hs_repo_fail(call, rc, &err, "address");
     }
 
     return hs_call_reply(call, 200, row);
@@ -353,7 +276,7 @@ hs_users_info_delete_address(hs_call_t *call)
     rc = hs_repo_delete_by(ui->db, &call->sec, &hs_users_info_addresses,
                            "user_id", hs_call_param(call, "id"), &err);
     if (rc != HS_OK) {
-        return hs_users_info_fail(call, rc, &err, "address");
+        return hs_repo_fail(call, rc, &err, "address");
     }
 
     return hs_call_reply(call, 204, NULL);
@@ -456,17 +379,7 @@ static const char  hs_users_info_put_address_schema[] =
     " }}";
 
 static const char  hs_users_info_page_schema[] =
-    "{\"type\": \"object\", \"required\": [\"items\", \"page_info\"],"
-    " \"properties\": {"
-    "  \"items\": {\"type\": \"array\", \"items\": {\"type\": \"object\"}},"
-    "  \"page_info\": {\"type\": \"object\","
-    "   \"required\": [\"limit\"],"
-    "   \"properties\": {"
-    "    \"next_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"prev_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"limit\": {\"type\": \"integer\"}"
-    "   }}"
-    " }}";
+    HS_REPO_PAGE_SCHEMA("The rows of this page");
 
 
 /* ------------------------------------------------------- operations */
@@ -476,18 +389,9 @@ static const hs_param_t  hs_users_info_id_param[] = {
     { NULL, NULL, 0, NULL, NULL }
 };
 
-/* checked by the OData parser (400 with the position of the mistake) */
 static const hs_param_t  hs_users_info_list_params[] = {
-    { "$filter", "query", 0, "{\"type\": \"string\"}",
-      "OData filter, e.g. email eq 'a@example.com'" },
-    { "$orderby", "query", 0, "{\"type\": \"string\"}",
-      "OData ordering, e.g. created_at desc" },
-    { "$select", "query", 0, "{\"type\": \"string\"}",
-      "Fields to return" },
-    { "limit", "query", 0, "{\"type\": \"string\"}", "Page size" },
-    { "cursor", "query", 0, "{\"type\": \"string\"}",
-      "next_cursor or prev_cursor of a previous page" },
-    { NULL, NULL, 0, NULL, NULL }
+    HS_REPO_LIST_PARAMS("OData filter, e.g. email eq 'a@example.com'",
+                        "OData ordering, e.g. created_at desc")
 };
 
 #define HS_UI_RESPONSE(name, status, text, schema)                            \
