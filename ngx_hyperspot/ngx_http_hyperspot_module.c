@@ -1110,7 +1110,8 @@ ngx_http_hyperspot_dispatcher(ngx_conf_t *cf,
     d->tail = &d->head;
     d->flush.handler = ngx_http_hyperspot_flush;
     d->flush.data = d;
-    d->flush.log = cf->cycle->log;
+    /* while the configuration is read, cycle->log is the old cycle's */
+    d->flush.log = &cf->cycle->new_log;
 
     *dp = d;
 
