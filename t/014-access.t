@@ -338,6 +338,14 @@ YAML
     unlike $log, qr/$secret_part/, "$kind: no secret in the error log";
     unlike HsTest::_slurp($ng->prefix . '/logs/pids.log'), qr/$secret_part/, "$kind: nor in the access log";
 
+    # --- keys and assignments outlive a reload
+    $r = $ng->post($RA, %A, json => { subject_id => $S2, role => 'viewer' });
+    is $r->{status}, 201, "$kind: a role before the reload";
+    $ng->reload;
+    is $ng->get("$U/$u1", key_h($secret))->{status}, 200, "$kind: the key works after a reload";
+    is $ng->get("$U/$u1", key_h($bad{revoked}))->{status}, 401, "$kind: the revoked one still does not";
+    is $ng->get("$U/$u1", %$s2h)->{status}, 200, "$kind: the stored role still counts";
+
     # --- the operations are documented
     $r = $ng->get('/openapi.json');
     ok $r->{json}{paths}{$K}{post} && $r->{json}{paths}{"$RA/{id}"}{delete}, "$kind: in /openapi.json";

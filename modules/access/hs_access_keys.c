@@ -206,6 +206,7 @@ hs_access_keys_create(hs_call_t *call)
     hs_rc_t           rc;
     uint64_t          grants[HS_SEC_PERM_WORDS];
     hs_error_t        err;
+    hs_problem_t     *p;
     const hs_rbac_t  *rb;
     hs_access_t      *ac = call->module_data;
 
@@ -235,12 +236,13 @@ hs_access_keys_create(hs_call_t *call)
         if (hs_access_time_normalize(json_string_value(v), expires) != HS_OK
             || strcmp(expires, now) <= 0)
         {
-            hs_problem_t  *p;
-
             p = hs_problem_new(HS_PROBLEM_VALIDATION_FAILED, "expires_at "
                                "must be a date-time in the future");
-            hs_problem_add_error(p, "expires_at", "future", "must be in "
-                                 "the future");
+            if (p != NULL) {
+                hs_problem_add_error(p, "expires_at", "future", "must be "
+                                     "in the future");
+            }
+
             return hs_call_fail(call, p);
         }
     }

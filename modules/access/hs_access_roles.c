@@ -120,23 +120,31 @@ hs_access_assignments_create(hs_call_t *call)
     len = json_string_length(json_object_get(body, "subject_id"));
     role = json_string_value(json_object_get(body, "role"));
 
-    /* stored as a SecurityCtx holds it: uuids in lower case */
-    if (!hs_subject_valid(s, len)
-        || (hs_uuid_normalize(s, len, subject) != HS_OK
-            && snprintf(subject, sizeof(subject), "%s", s) < 0))
-    {
+    if (!hs_subject_valid(s, len)) {
         p = hs_problem_new(HS_PROBLEM_VALIDATION_FAILED, "subject_id is not"
                            " a subject id");
-        hs_problem_add_error(p, "subject_id", "pattern", "must be 1 to 128 "
-                             "printable ASCII characters");
+        if (p != NULL) {
+            hs_problem_add_error(p, "subject_id", "pattern", "must be 1 to "
+                                 "128 printable ASCII characters");
+        }
+
         return hs_call_fail(call, p);
+    }
+
+    /* stored as a SecurityCtx holds it: uuids in lower case */
+    if (hs_uuid_normalize(s, len, subject) != HS_OK) {
+        memcpy(subject, s, len);
+        subject[len] = '\0';
     }
 
     if (!hs_rbac_has_role(rb, role, strlen(role))) {
         p = hs_problem_new(HS_PROBLEM_VALIDATION_FAILED, "role %s is not "
                            "defined (security.roles)", role);
-        hs_problem_add_error(p, "role", "enum", "must be a defined role "
-                             "(GET /access/v1/roles)");
+        if (p != NULL) {
+            hs_problem_add_error(p, "role", "enum", "must be a defined "
+                                 "role (GET /access/v1/roles)");
+        }
+
         return hs_call_fail(call, p);
     }
 
