@@ -68,6 +68,26 @@ hs_access_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
 }
 
 
+/*
+ * A gate that cannot read what it needs: 503 whatever the cause, access
+ * is never decided without it; causes other than an unavailable database
+ * are logged.
+ */
+hs_rc_t
+hs_access_gate_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
+    const char *what)
+{
+    if (rc != HS_EAGAIN) {
+        hs_log(call->log, HS_LOG_ERR, "access: reading %s failed: %s "
+               "(request id %s)", what, err->msg, call->request_id);
+    }
+
+    return hs_call_fail(call, hs_problem_new(HS_PROBLEM_SERVICE_UNAVAILABLE,
+                                             "access control is "
+                                             "unavailable; retry later"));
+}
+
+
 /* A page of t for the call's OData query parameters. */
 hs_rc_t
 hs_access_list_page(hs_call_t *call, const hs_repo_table_t *t,
@@ -283,13 +303,14 @@ HS_ACCESS_RESPONSE(hs_access_page_200, 200, "A page",
 HS_ACCESS_RESPONSE(hs_access_revoked_204, 204, "Revoked", NULL);
 HS_ACCESS_RESPONSE(hs_access_deleted_204, 204, "Deleted", NULL);
 
-static const int  hs_access_p_get[] = { 404, 503, 0 };
-static const int  hs_access_p_list[] = { 503, 0 };
-static const int  hs_access_p_create_key[] = { 403, 503, 0 };
-static const int  hs_access_p_revoke[] = { 404, 409, 503, 0 };
-static const int  hs_access_p_assign[] = { 403, 409, 503, 0 };
-static const int  hs_access_p_unassign[] = { 403, 404, 503, 0 };
-static const int  hs_access_p_roles[] = { 0 };
+/* every operation requires a permission: 401 and 403 from the core */
+static const int  hs_access_p_get[] = { 401, 403, 404, 503, 0 };
+static const int  hs_access_p_list[] = { 401, 403, 503, 0 };
+static const int  hs_access_p_create_key[] = { 401, 403, 503, 0 };
+static const int  hs_access_p_revoke[] = { 401, 403, 404, 409, 503, 0 };
+static const int  hs_access_p_assign[] = { 401, 403, 409, 503, 0 };
+static const int  hs_access_p_unassign[] = { 401, 403, 404, 503, 0 };
+static const int  hs_access_p_roles[] = { 401, 403, 0 };
 
 static const hs_route_t  hs_access_ops[] = {
     { .method = "POST", .path = "/access/v1/api-keys",

@@ -44,6 +44,8 @@ extern const hs_module_desc_t  hs_access_module_desc;
 /* hs_access.c: shared by the handlers */
 hs_rc_t hs_access_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
     const char *what);
+hs_rc_t hs_access_gate_fail(hs_call_t *call, hs_rc_t rc,
+    const hs_error_t *err, const char *what);
 hs_rc_t hs_access_list_page(hs_call_t *call, const hs_repo_table_t *t,
     hs_repo_page_t *page);
 /* The caller's granted permissions, as a JSON array of names. */

@@ -471,7 +471,7 @@ hs_access_authenticate(hs_call_t *call, void *data)
     }
 
     if (rc != HS_OK) {
-        return hs_access_fail(call, rc, &err, "API key");
+        return hs_access_gate_fail(call, rc, &err, "an API key");
     }
 
     salt = json_string_value(json_object_get(row, "salt"));

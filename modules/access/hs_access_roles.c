@@ -284,7 +284,7 @@ hs_access_authorize(hs_call_t *call, void *data)
                          "subject_id", call->sec.subject_id,
                          (size_t) ac->conf->max_subject_roles, &rows, &err);
     if (rc != HS_OK) {
-        return hs_access_fail(call, rc, &err, "role assignments");
+        return hs_access_gate_fail(call, rc, &err, "stored roles");
     }
 
     rb = hs_api_rbac(call->api);
