@@ -241,6 +241,8 @@ YAML
     $r = $ng->post($K, %M, json => { name => 'x', permissions => ['nothing:here', 'bad pattern'] });
     HsTest::problem_ok($r, 422, 'validation_failed', "$kind: patterns that match nothing");
     is scalar @{ $r->{json}{errors} }, 2, "$kind: each one named";
+    $r = $ng->post($K, %M, json => { name => 'x', permissions => [] });
+    HsTest::problem_ok($r, 422, 'validation_failed', "$kind: no permissions at all");
     is $ng->get($K, %A)->{json}{items}->@*, $nkeys, "$kind: no key was made";
     $r = $ng->post($K, %M, json => { name => 'manager key' });
     is $r->{status}, 201, "$kind: a key with what the creator holds";
