@@ -411,6 +411,69 @@ hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
 
 
 hs_rc_t
+hs_repo_find_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    size_t max, json_t **rows, hs_error_t *err)
+{
+    size_t                i, n;
+    hs_rc_t               rc;
+    json_t               *jv, *row;
+    hs__sb_t              b;
+    hs__params_t          p;
+    hs_db_res_t          *res;
+    const hs_od_field_t  *f;
+
+    *rows = NULL;
+    memset(&b, 0, sizeof(b));
+
+    rc = hs__bind_key(t, sec, field, value, &p, &jv, &f, err);
+    if (rc == HS_ENOTFOUND) {
+        /* a value its field cannot hold matches nothing */
+        *rows = json_array();
+        return *rows ? HS_OK : HS_ENOMEM;
+    }
+
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    hs__sb_cat(&b, "SELECT ");
+    hs__columns(&b, t);
+    hs__sb_add(&b, " FROM %s WHERE tenant_id = $1 AND %s = $2 ORDER BY id"
+               " LIMIT %zu", t->table, f->column, max);
+
+    rc = hs__run(db, &b, &p, &res, err);
+    json_decref(jv);
+    hs_free(b.s);
+
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    *rows = json_array();
+    n = hs_db_res_rows(res);
+
+    for (i = 0; *rows != NULL && i < n; i++) {
+        row = hs__row(t, res, i);
+
+        if (row == NULL || json_array_append_new(*rows, row) != 0) {
+            json_decref(*rows);
+            *rows = NULL;
+        }
+    }
+
+    hs_db_res_free(res);
+
+    if (*rows == NULL) {
+        hs_error_set(err, "out of memory");
+        return HS_ENOMEM;
+    }
+
+    return HS_OK;
+}
+
+
+hs_rc_t
 hs_repo_get(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     const char *id, json_t **row, hs_error_t *err)
 {

@@ -1134,7 +1134,7 @@ ngx_http_hyperspot_dispatcher(ngx_conf_t *cf,
     d->tail = &d->head;
     d->flush.handler = ngx_http_hyperspot_flush;
     d->flush.data = d;
-    /* cf->cycle->log is the old cycle's until this one is set up */
+    /* while the configuration is read, cycle->log is the old cycle's */
     d->flush.log = &cf->cycle->new_log;
 
     *dp = d;

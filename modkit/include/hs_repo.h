@@ -50,6 +50,16 @@ HS_API hs_rc_t hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
     json_t **row, hs_error_t *err);
 
 /*
+ * Every row whose field equals value (text), in the tenant, by id, at
+ * most max of them: *rows is a new JSON array (HS_OK with an empty one
+ * when nothing matches). For a module's own lookups (the roles of a
+ * subject), not for lists a client pages through (hs_repo_list).
+ */
+HS_API hs_rc_t hs_repo_find_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    size_t max, json_t **rows, hs_error_t *err);
+
+/*
  * Inserts values (declared fields only; "id" optional: a UUID v7 is
  * generated; tenant_id, created_at, updated_at are set here).
  */
