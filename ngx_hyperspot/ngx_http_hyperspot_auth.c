@@ -140,9 +140,10 @@ ngx_http_hyperspot_secctx(ngx_http_request_t *r,
         if (h != NULL) {
             ctx->credential = 1;
 
-            if (h->value.len == 0 || h->value.len > 256) {
-                ngx_http_hyperspot_auth_fail(ctx, "the API key is "
-                                             "malformed");
+            /* the same answer as the gate's for any other bad key */
+            if (h->value.len == 0 || h->value.len > 1024) {
+                ngx_http_hyperspot_auth_fail(ctx, "the API key is not "
+                                             "valid");
                 return NGX_OK;
             }
 
@@ -268,7 +269,8 @@ ngx_http_hyperspot_jwt_secctx(ngx_http_request_t *r,
     }
 
     if (rc != HS_OK) {
-        ngx_http_hyperspot_auth_fail(ctx, "%s", err.msg);
+        ngx_http_hyperspot_auth_fail(ctx, "the bearer token is not valid: "
+                                     "%s", err.msg);
         return NGX_OK;
     }
 

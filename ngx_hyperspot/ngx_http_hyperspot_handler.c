@@ -280,8 +280,7 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
                                      (char *) ctx->auth_error);
 
             return ngx_http_hyperspot_refuse(r, HS_PROBLEM_UNAUTHORIZED,
-                                             "the credentials are not "
-                                             "valid: %s", ctx->auth_error);
+                                             "%s", ctx->auth_error);
         }
 
         ngx_http_hyperspot_audit(r, ctx, "auth.failed", "failure",

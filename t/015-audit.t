@@ -389,7 +389,7 @@ YAML
                                   'X-Request-ID' => $lost });
         my $logged = 0;
         for (1 .. 100) {
-            $logged = $ng->error_log =~ /\[error\].*audit event not stored: auth\.failed failure tenant=- subject=- method=jwt source=127\.0\.0\.1 request=$lost resource=\Q$U\E: jwt: /;
+            $logged = $ng->error_log =~ /\[error\].*audit event not stored: auth\.failed failure tenant=- subject=- method=jwt source=127\.0\.0\.1 request=$lost resource=\Q$U\E: the bearer token is not valid: jwt: /;
             last if $logged;
             sleep 0.1;
         }

@@ -14,7 +14,7 @@ use Digest::SHA qw(sha256_hex);
 use HsTest;
 use HsAuth;
 
-plan skip_all => 'modules not built' unless HsTest::have_modules(qw(users_info));
+plan skip_all => 'modules not built' unless HsTest::have_modules(qw(users_info access));
 plan skip_all => 'python3-jwt is not installed' unless HsAuth::available();
 
 my $keys = HsAuth->new;
@@ -27,7 +27,7 @@ my $ISS = 'https://idp.example.com';
 my $JSON = JSON::PP->new->utf8->canonical;
 
 my $ng = HsTest->new(
-    modules => ['users_info'], workers => 2,
+    modules => ['users_info', 'access'], workers => 2,
     yaml => "security:\n  roles:\n    admin: ['*']\n    reader: ['*:read']\n",
     http => qq{
         hyperspot_config %%YAML%%;
@@ -81,6 +81,26 @@ sub state {
     }
     return sha256_hex(join "\n", @parts);
 }
+
+# --- API keys of tenant 1: one in force, one revoked, one about to expire
+my $K = '/access/v1/api-keys';
+my %key;
+for my $k (['live', undef], ['revoked', undef], ['expiring', 2]) {
+    my ($name, $ttl) = @$k;
+    my %b = (name => $name);
+    if ($ttl) {
+        my @t = gmtime(time + $ttl);
+        $b{expires_at} = sprintf('%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0]);
+    }
+    my $r = $ng->post($K, headers => bearer($admin1), json => \%b);
+    $r->{status} == 201 or BAIL_OUT("setup: key: $r->{content}");
+    $key{$name} = $r->{json};
+}
+$ng->delete("$K/$key{revoked}{id}", headers => bearer($admin1))->{status} == 204
+    or BAIL_OUT('setup: revoke');
+is $ng->get("$U/$id1{user}", headers => { 'X-API-Key' => $key{live}{key} })->{status}, 200,
+    'control: the live key reads its tenant';
+sleep 3;    # the expiring key expires
 
 my $before = state();
 
@@ -161,6 +181,36 @@ for my $e (['GET', "$U/$id2{user}"], ['PATCH', "$U/$id2{user}", { display_name =
 case("address of one's own user in another tenant's city", 'PUT', "$U/$id1{user}/address", bearer($admin1),
      { city_id => $id2{city}, street => 'x', postal_code => '1' }, 422);
 
+# --- API keys
+my $live = $key{live}{key};
+my ($kt, $kid, $ksec) = $live =~ /^hsk_([0-9a-f]{32})_([0-9a-f]{32})_([0-9a-f]+)$/
+    or BAIL_OUT("unexpected key format: $live");
+(my $t2hex = $T2) =~ s/-//g;
+my $flip = substr($ksec, 0, -1) . (substr($ksec, -1) eq '0' ? '1' : '0');
+my @key401 = (
+    ['revoked API key', $key{revoked}{key}],
+    ['expired API key', $key{expiring}{key}],
+    ['API key with a forged tenant part', "hsk_${t2hex}_${kid}_$ksec"],
+    ['API key with its last secret digit changed', "hsk_${kt}_${kid}_$flip"],
+    ['API key with its first secret digit changed', "hsk_${kt}_${kid}_" . (substr($ksec, 0, 1) eq 'a' ? 'b' : 'a') . substr($ksec, 1)],
+    ['API key with an unknown key id', "hsk_${kt}_" . ('0' x 32) . "_$ksec"],
+    ['API key that is not one', 'letmein'],
+    ['API key with SQL', "hsk_' OR '1'='1"],
+    ['API key of 300 characters', 'hsk_' . ('a' x 296)],
+);
+my @bodies;
+for my $c (@key401) {
+    my ($name, $k) = @$c;
+    case($name, 'GET', "$U/$id1{user}", { 'X-API-Key' => $k }, undef, 401,
+         sub { my $j = $_[0]{json} // {}; push @bodies, join '|', map { $_ // '' } @$j{qw(type title status detail code)} });
+}
+case('a live key reaches no other tenant', 'GET', "$U/$id2{user}", { 'X-API-Key' => $live }, undef, 404);
+case('a live key cannot create keys', 'POST', $K, { 'X-API-Key' => $live }, { name => 'child' }, 403);
+case('a key with a bearer token: the token decides', 'GET', "$U/$id2{user}", { 'X-API-Key' => $live, %{ bearer($admin2) } }, undef, 200);
+case('a reader assigns itself a role', 'POST', '/access/v1/role-assignments', bearer($reader1),
+     { subject_id => $SUB, role => 'admin' }, 403);
+case('a reader revokes a key', 'DELETE', "$K/$key{live}{id}", bearer($reader1), undef, 403);
+
 # --- SQL metacharacters in every parameter
 my $sqli = "1' OR '1'='1";
 case('SQL in the user id', 'GET', "$U/" . esc($sqli), bearer($admin1), undef, [404, 422]);
@@ -205,6 +255,9 @@ for my $c (@cases) {
     is state(), $before, "$name: nothing changed" if $r->{status} >= 400 || $check;
 }
 cmp_ok $n, '>=', 60, "$n hostile cases";
+is scalar(keys %{ { map { $_ => 1 } @bodies } }), 1,
+    'every refused API key gets the same problem (no oracle)'
+    or diag join "\n", keys %{ { map { $_ => 1 } @bodies } };
 
 # --- a raw request with CR LF smuggled into X-Request-ID
 {
