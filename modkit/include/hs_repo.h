@@ -1,8 +1,9 @@
 /*
  * The tenant-scoped query API: the only way module code reaches the
  * database. Every call takes the request's SecurityCtx; selects, updates
- * and deletes always carry "tenant_id = <the context's tenant>", inserts
- * are stamped with it. Module code never writes SQL: a table is declared
+ * and deletes always carry "tenant_id = <the context's tenant>" (or, for
+ * a table declared with a tenant hierarchy scope, the subtree predicate
+ * below), inserts are stamped with it. Module code never writes SQL: a table is declared
  * as data (hs_repo_table_t), rows travel as JSON objects keyed by the
  * declared field names, and lists take a parsed OData query.
  *
@@ -27,10 +28,48 @@
 #include "hs_odata.h"
 #include "hs_secctx.h"
 
+/*
+ * The tenant hierarchy scope. A hierarchy table holds one row per tenant:
+ * its id is the tenant's id, and its tenant_id is that same id (a tenant
+ * owns its own row). Besides the managed columns it has:
+ *
+ *   parent   the parent's id; NULL for the root (one root per table)
+ *   path     the materialized path "/<root id>/.../<own id>/"
+ *   gate     the path of the nearest self-managed strict ancestor, ""
+ *            when there is none
+ *   barrier  boolean: the tenant is self-managed
+ *   depth    integer: 0 for the root
+ *
+ * all set by hs_repo_tree_create() and never changed afterwards (updates
+ * skip them). The table needs UNIQUE (id) and an index on path.
+ *
+ * For a caller whose tenant is C, a tenant X is
+ *
+ *   visible  X is C or lies below C, and no self-managed tenant lies
+ *            strictly between C and X (a self-managed tenant's own row
+ *            is visible from above, nothing below it is);
+ *   managed  visible, and X is C or X is not self-managed.
+ *
+ * A table declared with .tree is scoped by the hierarchy instead of by
+ * "tenant_id = C": the hierarchy table itself by its rows' visibility;
+ * any other table by "its tenant_id is a tenant C manages" (inserts are
+ * still stamped with C). The predicate is computed inside each statement
+ * from C's own row: a caller whose tenant has no row sees nothing.
+ */
+typedef struct {
+    const char  *table;
+    const char  *parent;
+    const char  *path;
+    const char  *gate;
+    const char  *barrier;
+    const char  *depth;
+} hs_repo_tree_t;
+
 typedef struct {
     const char           *table;      /* SQL table name (trusted) */
     const char           *resource;   /* "user": for messages */
     const hs_od_field_t  *fields;     /* every exposed field */
+    const hs_repo_tree_t *tree;       /* NULL: scoped by tenant_id */
 } hs_repo_table_t;
 
 typedef struct {
@@ -84,6 +123,43 @@ HS_API hs_rc_t hs_repo_list(hs_db_t *db, const hs_secctx_t *sec,
     const unsigned char *key, size_t keylen, hs_repo_page_t *page,
     hs_error_t *err);
 HS_API void hs_repo_page_release(hs_repo_page_t *page);
+
+/*
+ * Hierarchy tables (t->tree, t->table == t->tree->table).
+ *
+ * hs_repo_tree_create() inserts a child of parent, a tenant the caller
+ * manages, whose field match_field (NULL: no condition) equals
+ * match_value ("status" = "active"); values as for hs_repo_create(), and
+ * the barrier field among them. HS_ENOTFOUND when no such parent exists
+ * for the caller (or it does not match).
+ *
+ * hs_repo_tree_create_root() inserts the root, as the tenant of sec
+ * (which becomes its id); HS_EEXIST when the table has a root already.
+ *
+ * hs_repo_tree_list() lists the tenants visible to the caller strictly
+ * below under (its children only, with children = 1), a tenant the
+ * caller manages (else the page is empty).
+ */
+HS_API hs_rc_t hs_repo_tree_create(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *parent, const char *match_field,
+    const char *match_value, const json_t *values, json_t **row,
+    hs_error_t *err);
+HS_API hs_rc_t hs_repo_tree_create_root(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const json_t *values, json_t **row,
+    hs_error_t *err);
+HS_API hs_rc_t hs_repo_tree_list(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *under, int children,
+    const hs_od_query_t *q, int from_cursor, const unsigned char *key,
+    size_t keylen, hs_repo_page_t *page, hs_error_t *err);
+
+/*
+ * Partial update of the row whose field equals expected (text) too:
+ * HS_ENOTFOUND when the row is not in scope or no longer matches.
+ */
+HS_API hs_rc_t hs_repo_update_if(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, const char *field,
+    const char *expected, const json_t *changes, json_t **row,
+    hs_error_t *err);
 
 /* {"items": [...], "page_info": {"next_cursor", "prev_cursor", "limit"}} */
 HS_API json_t *hs_repo_page_json(hs_repo_page_t *page);
