@@ -119,28 +119,18 @@ hs__managed(const char *name)
 }
 
 
-/* 1: t is the hierarchy table of its own tree scope. */
-static int
-hs__tree_table(const hs_repo_table_t *t)
-{
-    return t->tree != NULL && strcmp(t->table, t->tree->table) == 0;
-}
-
-
 /*
  * 1: the repository sets the field's column: the managed columns, and
  * the hierarchy's own on its table (barrier only when creating).
  */
 static int
-hs__fixed(const hs_repo_table_t *t, const hs_od_field_t *f, int creating)
+hs__fixed(const hs_repo_tree_t *h, const hs_od_field_t *f, int creating)
 {
-    const hs_repo_tree_t  *h = t->tree;
-
     if (hs__managed(f->name)) {
         return 1;
     }
 
-    if (!hs__tree_table(t)) {
+    if (h == NULL) {
         return 0;
     }
 
@@ -164,7 +154,7 @@ hs__tree_visible(hs__sb_t *b, const hs_repo_tree_t *h)
     char  cp[256];
 
     snprintf(cp, sizeof(cp), "(SELECT %s FROM %s WHERE id = $1)", h->path,
-             h->table);
+             h->table.table);
 
     hs__sb_add(b, "%s >= %s AND %s < %s || '~' AND %s >= %s AND %s < %s"
                " || '~'", h->path, cp, h->path, cp, cp, h->gate, cp,
@@ -177,24 +167,19 @@ hs__tree_managed(hs__sb_t *b, const hs_repo_tree_t *h)
 {
     hs__tree_visible(b, h);
     hs__sb_add(b, " AND (%s = (SELECT %s FROM %s WHERE id = $1) OR NOT %s)",
-               h->path, h->path, h->table, h->barrier);
+               h->path, h->path, h->table.table, h->barrier);
 }
 
 
+/* The rows of the caller's tenant, or the tenants visible to it. */
 static void
-hs__scope(hs__sb_t *b, const hs_repo_table_t *t)
+hs__scope(hs__sb_t *b, const hs_repo_tree_t *h)
 {
-    if (t->tree == NULL) {
+    if (h == NULL) {
         hs__sb_cat(b, "tenant_id = $1");
 
-    } else if (hs__tree_table(t)) {
-        hs__tree_visible(b, t->tree);
-
     } else {
-        hs__sb_add(b, "tenant_id IN (SELECT id FROM %s WHERE ",
-                   t->tree->table);
-        hs__tree_managed(b, t->tree);
-        hs__sb_cat(b, ")");
+        hs__tree_visible(b, h);
     }
 }
 
@@ -457,9 +442,9 @@ hs__one(const hs_repo_table_t *t, hs_db_res_t *res, json_t **row,
 }
 
 
-hs_rc_t
-hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const char *field, const char *value,
+static hs_rc_t
+hs__get_by(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const hs_repo_tree_t *h, const char *field, const char *value,
     json_t **row, hs_error_t *err)
 {
     hs_rc_t               rc;
@@ -479,7 +464,7 @@ hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
     hs__sb_cat(&b, "SELECT ");
     hs__columns(&b, t);
     hs__sb_add(&b, " FROM %s WHERE ", t->table);
-    hs__scope(&b, t);
+    hs__scope(&b, h);
     hs__sb_add(&b, " AND %s = $2 LIMIT 1", f->column);
 
     rc = hs__run(db, &b, &p, &res, err);
@@ -491,10 +476,27 @@ hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
 
 
 hs_rc_t
+hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    json_t **row, hs_error_t *err)
+{
+    return hs__get_by(db, sec, t, NULL, field, value, row, err);
+}
+
+
+hs_rc_t
 hs_repo_get(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     const char *id, json_t **row, hs_error_t *err)
 {
-    return hs_repo_get_by(db, sec, t, "id", id, row, err);
+    return hs__get_by(db, sec, t, NULL, "id", id, row, err);
+}
+
+
+hs_rc_t
+hs_repo_tree_get(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_tree_t *h, const char *id, json_t **row, hs_error_t *err)
+{
+    return hs__get_by(db, sec, &h->table, h, "id", id, row, err);
 }
 
 
@@ -530,7 +532,8 @@ hs__sql_type(const hs_od_field_t *f)
  */
 static hs_rc_t
 hs__insert(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
-    hs__insert_t how, const char *parent, const char *match_field,
+    const hs_repo_tree_t *h, hs__insert_t how, const char *parent,
+    const char *match_field,
     const char *match_value, const json_t *values, json_t **row,
     hs_error_t *err)
 {
@@ -542,17 +545,9 @@ hs__insert(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     hs_db_res_t           *res;
     const json_t          *given;
     const hs_od_field_t   *f, *mf;
-    const hs_repo_tree_t  *h = t->tree;
 
     if (sec == NULL || sec->tenant_id[0] == '\0') {
         hs_error_set(err, "no tenant");
-        return HS_EINVAL;
-    }
-
-    if ((how == HS__INSERT_ROW) == hs__tree_table(t)) {
-        hs_error_set(err, "%s: %s", t->table, hs__tree_table(t)
-                     ? "tenants are created with hs_repo_tree_create()"
-                     : "not a hierarchy table");
         return HS_EINVAL;
     }
 
@@ -618,7 +613,7 @@ hs__insert(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     }
 
     for (f = t->fields; f->name; f++) {
-        if (hs__fixed(t, f, 1)) {
+        if (hs__fixed(h, f, 1)) {
             continue;
         }
 
@@ -707,36 +702,37 @@ hs_repo_create(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const json_t *values, json_t **row,
     hs_error_t *err)
 {
-    return hs__insert(db, sec, t, HS__INSERT_ROW, NULL, NULL, NULL, values,
-                      row, err);
+    return hs__insert(db, sec, t, NULL, HS__INSERT_ROW, NULL, NULL, NULL,
+                      values, row, err);
 }
 
 
 hs_rc_t
 hs_repo_tree_create(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const char *parent, const char *match_field,
+    const hs_repo_tree_t *h, const char *parent, const char *match_field,
     const char *match_value, const json_t *values, json_t **row,
     hs_error_t *err)
 {
-    return hs__insert(db, sec, t, HS__INSERT_CHILD, parent, match_field,
-                      match_value, values, row, err);
+    return hs__insert(db, sec, &h->table, h, HS__INSERT_CHILD, parent,
+                      match_field, match_value, values, row, err);
 }
 
 
 hs_rc_t
 hs_repo_tree_create_root(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const json_t *values, json_t **row,
+    const hs_repo_tree_t *h, const json_t *values, json_t **row,
     hs_error_t *err)
 {
-    return hs__insert(db, sec, t, HS__INSERT_ROOT, NULL, NULL, NULL, values,
-                      row, err);
+    return hs__insert(db, sec, &h->table, h, HS__INSERT_ROOT, NULL, NULL,
+                      NULL, values, row, err);
 }
 
 
 /* $1 the tenant, $2 the id, $3 the time, $4 the expected value or none. */
 static hs_rc_t
 hs__update(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
-    const char *id, const char *field, const char *expected,
+    const hs_repo_tree_t *h, const char *id, const char *field,
+    const char *expected,
     const json_t *changes, json_t **row, hs_error_t *err)
 {
     char                  nid[HS_UUID_LEN + 1], now[40];
@@ -782,7 +778,7 @@ hs__update(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     hs__sb_add(&b, "UPDATE %s SET updated_at = $3", t->table);
 
     for (f = t->fields; f->name; f++) {
-        if (hs__fixed(t, f, 0)
+        if (hs__fixed(h, f, 0)
             || json_object_get(changes, f->name) == NULL)
         {
             continue;
@@ -804,7 +800,7 @@ hs__update(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     }
 
     hs__sb_cat(&b, " WHERE ");
-    hs__scope(&b, t);
+    hs__scope(&b, h);
     hs__sb_cat(&b, " AND id = $2");
 
     if (cf != NULL) {
@@ -826,17 +822,18 @@ hs_repo_update(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const char *id, const json_t *changes,
     json_t **row, hs_error_t *err)
 {
-    return hs__update(db, sec, t, id, NULL, NULL, changes, row, err);
+    return hs__update(db, sec, t, NULL, id, NULL, NULL, changes, row, err);
 }
 
 
 hs_rc_t
-hs_repo_update_if(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const char *id, const char *field,
+hs_repo_tree_update_if(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_tree_t *h, const char *id, const char *field,
     const char *expected, const json_t *changes, json_t **row,
     hs_error_t *err)
 {
-    return hs__update(db, sec, t, id, field, expected, changes, row, err);
+    return hs__update(db, sec, &h->table, h, id, field, expected, changes,
+                      row, err);
 }
 
 
@@ -860,7 +857,7 @@ hs_repo_delete_by(hs_db_t *db, const hs_secctx_t *sec,
     }
 
     hs__sb_add(&b, "DELETE FROM %s WHERE ", t->table);
-    hs__scope(&b, t);
+    hs__scope(&b, NULL);
     hs__sb_add(&b, " AND %s = $2", f->column);
 
     rc = hs__run(db, &b, &p, &res, err);
@@ -980,7 +977,7 @@ hs__tree_under(hs__sb_t *b, const hs_repo_tree_t *h, int children)
     memset(&u, 0, sizeof(u));
 
     hs__sb_add(&u, "(SELECT %s FROM %s WHERE id = $2 AND ", h->path,
-               h->table);
+               h->table.table);
     hs__tree_managed(&u, h);
     hs__sb_cat(&u, ")");
 
@@ -1002,7 +999,8 @@ hs__tree_under(hs__sb_t *b, const hs_repo_tree_t *h, int children)
 
 static hs_rc_t
 hs__list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
-    const char *under, int children, const hs_od_query_t *q,
+    const hs_repo_tree_t *h, const char *under, int children,
+    const hs_od_query_t *q,
     int from_cursor, const unsigned char *key, size_t keylen,
     hs_repo_page_t *page, hs_error_t *err)
 {
@@ -1063,9 +1061,9 @@ hs__list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     hs__sb_cat(&b, "SELECT ");
     hs__columns(&b, t);
     hs__sb_add(&b, " FROM %s WHERE ", t->table);
-    hs__scope(&b, t);
-    if (under != NULL) {
-        hs__tree_under(&b, t->tree, children);
+    hs__scope(&b, h);
+    if (h != NULL) {
+        hs__tree_under(&b, h, children);
     }
     if (where != NULL && where[0] != '\0') {
         hs__sb_add(&b, " AND (%s)", where);
@@ -1143,25 +1141,25 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     const hs_od_query_t *q, int from_cursor, const unsigned char *key,
     size_t keylen, hs_repo_page_t *page, hs_error_t *err)
 {
-    return hs__list(db, sec, t, NULL, 0, q, from_cursor, key, keylen, page,
-                    err);
+    return hs__list(db, sec, t, NULL, NULL, 0, q, from_cursor, key, keylen,
+                    page, err);
 }
 
 
 hs_rc_t
 hs_repo_tree_list(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const char *under, int children,
+    const hs_repo_tree_t *h, const char *under, int children,
     const hs_od_query_t *q, int from_cursor, const unsigned char *key,
     size_t keylen, hs_repo_page_t *page, hs_error_t *err)
 {
-    if (!hs__tree_table(t) || under == NULL) {
+    if (under == NULL) {
         memset(page, 0, sizeof(hs_repo_page_t));
-        hs_error_set(err, "%s: not a hierarchy table", t->table);
+        hs_error_set(err, "no tenant to list below");
         return HS_EINVAL;
     }
 
-    return hs__list(db, sec, t, under, children, q, from_cursor, key, keylen,
-                    page, err);
+    return hs__list(db, sec, &h->table, h, under, children, q, from_cursor,
+                    key, keylen, page, err);
 }
 
 

@@ -3,8 +3,8 @@
  * SQLite file (always) and PostgreSQL (when HS_TEST_PG_URL is set): what
  * each tenant of a small tree sees and manages, the self-managed
  * barrier, children created only under managed parents, hierarchy
- * columns the caller cannot change, lists below a tenant, a second table
- * scoped by the hierarchy, and a caller whose tenant has no row.
+ * columns the caller cannot change, lists below a tenant, conditional
+ * updates, and a caller whose tenant has no row.
  *
  *   R (root)
  *   +-- A
@@ -34,7 +34,6 @@
 #define TEST_X   "00000000-0000-4000-8000-0000000000ff"
 
 static char  test_tenants[64];
-static char  test_notes[64];
 
 static const hs_od_field_t  test_tenant_fields[] = {
     { "id", "id", HS_OD_UUID, HS_OD_FILTER | HS_OD_SORT | HS_OD_SELECT },
@@ -47,25 +46,13 @@ static const hs_od_field_t  test_tenant_fields[] = {
     { NULL, NULL, 0, 0 }
 };
 
-static const hs_od_field_t  test_note_fields[] = {
-    { "id", "id", HS_OD_UUID, HS_OD_FILTER | HS_OD_SORT },
-    { "tenant_id", "tenant_id", HS_OD_UUID, HS_OD_FILTER },
-    { "text", "text", HS_OD_STRING, HS_OD_FILTER | HS_OD_SORT },
-    { NULL, NULL, 0, 0 }
-};
-
 static hs_repo_tree_t   test_tree = {
-    test_tenants, "parent_id", "path", "barrier_path", "self_managed",
-    "depth"
+    { test_tenants, "tenant", test_tenant_fields },
+    "parent_id", "path", "barrier_path", "self_managed", "depth"
 };
 
-static hs_repo_table_t  test_t = {
-    test_tenants, "tenant", test_tenant_fields, &test_tree
-};
-
-static hs_repo_table_t  test_n = {
-    test_notes, "note", test_note_fields, &test_tree
-};
+/* the same table in the plain tenant scope */
+#define test_t  test_tree.table
 
 
 static hs_secctx_t *
@@ -92,7 +79,7 @@ test_child(hs_db_t *db, const char *as, const char *parent, const char *id,
                   "self_managed", self_managed, "status", status);
     row = NULL;
 
-    rc = hs_repo_tree_create(db, test_sec(as), &test_t, parent, "status",
+    rc = hs_repo_tree_create(db, test_sec(as), &test_tree, parent, "status",
                              "active", v, &row, &err);
     json_decref(v);
     json_decref(row);
@@ -106,7 +93,8 @@ test_sees(hs_db_t *db, const char *as, const char *id)
 {
     hs_error_t  err;
 
-    return hs_repo_get(db, test_sec(as), &test_t, id, NULL, &err) == HS_OK;
+    return hs_repo_tree_get(db, test_sec(as), &test_tree, id, NULL, &err)
+           == HS_OK;
 }
 
 
@@ -131,7 +119,7 @@ test_below(hs_db_t *db, const char *as, const char *under, int children)
         return "(parse)";
     }
 
-    rc = hs_repo_tree_list(db, test_sec(as), &test_t, under, children, q, 0,
+    rc = hs_repo_tree_list(db, test_sec(as), &test_tree, under, children, q, 0,
                            key, sizeof(key), &page, &err);
     hs_od_free(q);
 
@@ -169,7 +157,7 @@ test_schema(hs_db_t *db, const char *label)
     }
 
     snprintf(sql, sizeof(sql),
-             "DROP TABLE IF EXISTS %s; DROP TABLE IF EXISTS %s;"
+             "DROP TABLE IF EXISTS %s;"
              "CREATE TABLE %s (tenant_id TEXT NOT NULL, id TEXT NOT NULL,"
              " parent_id TEXT, name TEXT NOT NULL, status TEXT NOT NULL,"
              " self_managed BOOLEAN NOT NULL DEFAULT FALSE,"
@@ -177,12 +165,8 @@ test_schema(hs_db_t *db, const char *label)
              " depth INTEGER NOT NULL, created_at TEXT NOT NULL,"
              " updated_at TEXT NOT NULL, PRIMARY KEY (tenant_id, id),"
              " UNIQUE (id), UNIQUE (path));"
-             "CREATE UNIQUE INDEX %s_root ON %s (depth) WHERE depth = 0;"
-             "CREATE TABLE %s (tenant_id TEXT NOT NULL, id TEXT NOT NULL,"
-             " text TEXT NOT NULL, created_at TEXT NOT NULL,"
-             " updated_at TEXT NOT NULL, PRIMARY KEY (tenant_id, id))",
-             test_notes, test_tenants, test_tenants, test_tenants,
-             test_tenants, test_notes);
+             "CREATE UNIQUE INDEX %s_root ON %s (depth) WHERE depth = 0",
+             test_tenants, test_tenants, test_tenants, test_tenants);
 
     if (!ok(hs_db_exec_script(c, sql, &err) == HS_OK, "%s: schema", label)) {
         diag("%s", err.msg);
@@ -198,8 +182,7 @@ test_drop(hs_db_t *db)
     hs_db_conn_t  *c;
 
     if (hs_db_conn_get(db, &c, &err) == HS_OK) {
-        snprintf(sql, sizeof(sql), "DROP TABLE %s; DROP TABLE %s",
-                 test_notes, test_tenants);
+        snprintf(sql, sizeof(sql), "DROP TABLE %s", test_tenants);
         hs_db_exec_script(c, sql, &err);
     }
 }
@@ -218,7 +201,7 @@ test_suite(hs_db_t *db, const char *label)
     v = json_pack("{s:s, s:s, s:b}", "name", "root", "status", "active",
                   "self_managed", 0);
     row = NULL;
-    rc = hs_repo_tree_create_root(db, test_sec(TEST_R), &test_t, v, &row,
+    rc = hs_repo_tree_create_root(db, test_sec(TEST_R), &test_tree, v, &row,
                                   &err);
     if (!is_int(rc, HS_OK, "%s: root created", label)) {
         diag("%s", err.msg);
@@ -228,12 +211,12 @@ test_suite(hs_db_t *db, const char *label)
     ok(json_is_null(json_object_get(row, "parent_id")),
        "%s: root has no parent", label);
     json_decref(row);
-    rc = hs_repo_tree_create_root(db, test_sec(TEST_X), &test_t, v, NULL,
+    rc = hs_repo_tree_create_root(db, test_sec(TEST_X), &test_tree, v, NULL,
                                   &err);
     is_int(rc, HS_EEXIST, "%s: a second root is refused", label);
-    rc = hs_repo_create(db, test_sec(TEST_R), &test_t, v, NULL, &err);
-    is_int(rc, HS_EINVAL, "%s: tenants are not created with "
-           "hs_repo_create", label);
+    rc = hs_repo_tree_create_root(db, test_sec(TEST_R), &test_tree, v, NULL,
+                                  &err);
+    is_int(rc, HS_EEXIST, "%s: the root again is refused", label);
     json_decref(v);
 
     /* the tree */
@@ -300,8 +283,8 @@ test_suite(hs_db_t *db, const char *label)
                   "path", "/evil/", "parent_id", TEST_B, "self_managed", 0,
                   "depth", 7);
     row = NULL;
-    rc = hs_repo_update(db, test_sec(TEST_A), &test_t, TEST_S, v, &row,
-                        &err);
+    rc = hs_repo_tree_update_if(db, test_sec(TEST_A), &test_tree, TEST_S,
+                                "status", "active", v, &row, &err);
     is_int(rc, HS_OK, "%s: A renames the barrier", label);
     is_str(json_string_value(json_object_get(row, "name")), "renamed",
            "%s: renamed", label);
@@ -314,68 +297,36 @@ test_suite(hs_db_t *db, const char *label)
     is_int(json_integer_value(json_object_get(row, "depth")), 2,
            "%s: depth kept", label);
     json_decref(row);
-    rc = hs_repo_update(db, test_sec(TEST_A), &test_t, TEST_S1, v, NULL,
-                        &err);
+    rc = hs_repo_tree_update_if(db, test_sec(TEST_A), &test_tree, TEST_S1,
+                                "status", "active", v, NULL, &err);
     is_int(rc, HS_ENOTFOUND, "%s: A cannot update below the barrier",
            label);
-    rc = hs_repo_update(db, test_sec(TEST_A1), &test_t, TEST_A, v, NULL,
-                        &err);
+    rc = hs_repo_tree_update_if(db, test_sec(TEST_A1), &test_tree, TEST_A,
+                                "status", "active", v, NULL, &err);
     is_int(rc, HS_ENOTFOUND, "%s: A1 cannot update its parent", label);
     json_decref(v);
     ok(!test_sees(db, TEST_A, TEST_S1), "%s: S1 still hidden from A", label);
 
     v = json_pack("{s:s}", "status", "suspended");
-    rc = hs_repo_update_if(db, test_sec(TEST_R), &test_t, TEST_B, "status",
-                           "deleted", v, NULL, &err);
+    rc = hs_repo_tree_update_if(db, test_sec(TEST_R), &test_tree, TEST_B,
+                                "status", "deleted", v, NULL, &err);
     is_int(rc, HS_ENOTFOUND, "%s: update_if with another value", label);
-    rc = hs_repo_update_if(db, test_sec(TEST_R), &test_t, TEST_B, "status",
-                           "active", v, NULL, &err);
+    rc = hs_repo_tree_update_if(db, test_sec(TEST_R), &test_tree, TEST_B,
+                                "status", "active", v, NULL, &err);
     is_int(rc, HS_OK, "%s: update_if with the current value", label);
     json_decref(v);
     is_int(test_child(db, TEST_R, TEST_B, TEST_X, 0, "active"),
            HS_ENOTFOUND, "%s: no child below a parent that does not match",
            label);
 
+    /* the plain tenant scope: a tenant's own row only */
+    rc = hs_repo_get(db, test_sec(TEST_S), &test_t, TEST_S, NULL, &err);
+    is_int(rc, HS_OK, "%s: plain scope: S reads its own row", label);
+    rc = hs_repo_get(db, test_sec(TEST_S), &test_t, TEST_S1, NULL, &err);
+    is_int(rc, HS_ENOTFOUND, "%s: plain scope: and no other", label);
     rc = hs_repo_delete(db, test_sec(TEST_A), &test_t, TEST_S2, &err);
-    is_int(rc, HS_ENOTFOUND, "%s: A cannot delete below the barrier", label);
+    is_int(rc, HS_ENOTFOUND, "%s: A cannot delete S2", label);
     ok(test_sees(db, TEST_S, TEST_S2), "%s: S2 is still there", label);
-
-    /* another table scoped by the hierarchy: the managed tenants' rows */
-    {
-        size_t       i;
-        const char  *owners[] = { TEST_A, TEST_S, TEST_S1, TEST_B };
-
-        for (i = 0; i < 4; i++) {
-            v = json_pack("{s:s}", "text", owners[i]);
-            rc = hs_repo_create(db, test_sec(owners[i]), &test_n, v, &row,
-                                &err);
-            if (i == 0) {
-                if (!is_int(rc, HS_OK, "%s: a note of A", label)) {
-                    diag("%s", err.msg);
-                }
-                is_str(json_string_value(json_object_get(row, "tenant_id")),
-                       TEST_A, "%s: stamped with the caller's tenant",
-                       label);
-            }
-            if (rc == HS_OK) {
-                rc = hs_repo_get(db, test_sec(TEST_A), &test_n,
-                                 json_string_value(json_object_get(row,
-                                                                   "id")),
-                                 NULL, &err);
-                is_int(rc, i == 0 ? HS_OK : HS_ENOTFOUND,
-                       "%s: A %s the note of tenant %zu", label,
-                       i == 0 ? "sees" : "does not see", i);
-                rc = hs_repo_get(db, test_sec(TEST_R), &test_n,
-                                 json_string_value(json_object_get(row,
-                                                                   "id")),
-                                 NULL, &err);
-                is_int(rc, i == 0 || i == 3 ? HS_OK : HS_ENOTFOUND,
-                       "%s: R and the note of tenant %zu", label, i);
-                json_decref(row);
-            }
-            json_decref(v);
-        }
-    }
 
     test_drop(db);
 }
@@ -408,7 +359,6 @@ main(void)
     const char  *pg;
 
     snprintf(test_tenants, sizeof(test_tenants), "t_tree_%d", (int) getpid());
-    snprintf(test_notes, sizeof(test_notes), "t_notes_%d", (int) getpid());
 
     snprintf(dir, sizeof(dir), "/tmp/hs-repo-tree-XXXXXX");
     if (mkdtemp(dir) == NULL) {
