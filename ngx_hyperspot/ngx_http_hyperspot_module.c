@@ -1110,7 +1110,8 @@ ngx_http_hyperspot_dispatcher(ngx_conf_t *cf,
     d->tail = &d->head;
     d->flush.handler = ngx_http_hyperspot_flush;
     d->flush.data = d;
-    d->flush.log = cf->cycle->log;
+    /* cf->cycle->log is still the previous cycle's during a reload */
+    d->flush.log = &cf->cycle->new_log;
 
     *dp = d;
 
