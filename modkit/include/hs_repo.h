@@ -3,9 +3,9 @@
  * database. Every call takes the request's SecurityCtx; selects, updates
  * and deletes always carry "tenant_id = <the context's tenant>" (the
  * hs_repo_tree_*() calls: the subtree predicate described below),
- * inserts are stamped with it. Module code never writes SQL: a table is declared
- * as data (hs_repo_table_t), rows travel as JSON objects keyed by the
- * declared field names, and lists take a parsed OData query.
+ * inserts are stamped with it. Module code never writes SQL: a table is
+ * declared as data (hs_repo_table_t), rows travel as JSON objects keyed
+ * by the declared field names, and lists take a parsed OData query.
  *
  * Every table has the columns id (uuid, text), tenant_id (uuid, text),
  * created_at and updated_at (RFC 3339 UTC text, see hs_now_rfc3339()),
