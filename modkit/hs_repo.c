@@ -119,6 +119,71 @@ hs__managed(const char *name)
 }
 
 
+/*
+ * 1: the repository sets the field's column: the managed columns, and
+ * the hierarchy's own on its table (barrier only when creating).
+ */
+static int
+hs__fixed(const hs_repo_tree_t *h, const hs_od_field_t *f, int creating)
+{
+    if (hs__managed(f->name)) {
+        return 1;
+    }
+
+    if (h == NULL) {
+        return 0;
+    }
+
+    return strcmp(f->column, h->parent) == 0
+           || strcmp(f->column, h->path) == 0
+           || strcmp(f->column, h->gate) == 0
+           || strcmp(f->column, h->depth) == 0
+           || (!creating && strcmp(f->column, h->barrier) == 0);
+}
+
+
+/*
+ * The scope predicate of the current row ($1 is the caller's tenant).
+ * The caller's path is an uncorrelated scalar subquery on its own row,
+ * so a path range stays an index range. Paths hold hex digits, '-' and
+ * '/', all below '~': "s starts with p" is "s >= p AND s < p || '~'".
+ */
+static void
+hs__tree_visible(hs__sb_t *b, const hs_repo_tree_t *h)
+{
+    char  cp[256];
+
+    snprintf(cp, sizeof(cp), "(SELECT %s FROM %s WHERE id = $1)", h->path,
+             h->table.table);
+
+    hs__sb_add(b, "%s >= %s AND %s < %s || '~' AND %s >= %s AND %s < %s"
+               " || '~'", h->path, cp, h->path, cp, cp, h->gate, cp,
+               h->gate);
+}
+
+
+static void
+hs__tree_managed(hs__sb_t *b, const hs_repo_tree_t *h)
+{
+    hs__tree_visible(b, h);
+    hs__sb_add(b, " AND (%s = (SELECT %s FROM %s WHERE id = $1) OR NOT %s)",
+               h->path, h->path, h->table.table, h->barrier);
+}
+
+
+/* The rows of the caller's tenant, or the tenants visible to it. */
+static void
+hs__scope(hs__sb_t *b, const hs_repo_tree_t *h)
+{
+    if (h == NULL) {
+        hs__sb_cat(b, "tenant_id = $1");
+
+    } else {
+        hs__tree_visible(b, h);
+    }
+}
+
+
 static const hs_od_field_t *
 hs__field(const hs_repo_table_t *t, const char *name)
 {
@@ -378,9 +443,9 @@ hs__one(const hs_repo_table_t *t, hs_db_res_t *res, json_t **row,
 }
 
 
-hs_rc_t
-hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const char *field, const char *value,
+static hs_rc_t
+hs__get_by(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const hs_repo_tree_t *h, const char *field, const char *value,
     json_t **row, hs_error_t *err)
 {
     hs_rc_t               rc;
@@ -399,8 +464,9 @@ hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
 
     hs__sb_cat(&b, "SELECT ");
     hs__columns(&b, t);
-    hs__sb_add(&b, " FROM %s WHERE tenant_id = $1 AND %s = $2 LIMIT 1",
-               t->table, f->column);
+    hs__sb_add(&b, " FROM %s WHERE ", t->table);
+    hs__scope(&b, h);
+    hs__sb_add(&b, " AND %s = $2 LIMIT 1", f->column);
 
     rc = hs__run(db, &b, &p, &res, err);
     json_decref(jv);
@@ -474,34 +540,106 @@ hs_repo_find_by(hs_db_t *db, const hs_secctx_t *sec,
 
 
 hs_rc_t
-hs_repo_get(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
-    const char *id, json_t **row, hs_error_t *err)
+hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *field, const char *value,
+    json_t **row, hs_error_t *err)
 {
-    return hs_repo_get_by(db, sec, t, "id", id, row, err);
+    return hs__get_by(db, sec, t, NULL, field, value, row, err);
 }
 
 
 hs_rc_t
-hs_repo_create(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const json_t *values, json_t **row,
+hs_repo_get(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const char *id, json_t **row, hs_error_t *err)
+{
+    return hs__get_by(db, sec, t, NULL, "id", id, row, err);
+}
+
+
+hs_rc_t
+hs_repo_tree_get(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_tree_t *h, const char *id, json_t **row, hs_error_t *err)
+{
+    return hs__get_by(db, sec, &h->table, h, "id", id, row, err);
+}
+
+
+/* How hs__insert() places a row. */
+typedef enum {
+    HS__INSERT_ROW = 0,       /* in the caller's tenant */
+    HS__INSERT_CHILD,         /* a tenant below a parent ($4...) */
+    HS__INSERT_ROOT           /* the root tenant */
+} hs__insert_t;
+
+
+/* The SQL type of a field, for casts of parameters in a select list. */
+static const char *
+hs__sql_type(const hs_od_field_t *f)
+{
+    switch (f->type) {
+    case HS_OD_INT:
+        return "BIGINT";
+    case HS_OD_NUMBER:
+        return "DOUBLE PRECISION";
+    case HS_OD_BOOL:
+        return "BOOLEAN";
+    default:
+        return "TEXT";
+    }
+}
+
+
+/*
+ * $1 the tenant, $2 the id, $3 the time, then the fields; a child's
+ * parent and match value follow them. Rows and roots come from a SELECT
+ * of casted parameters (PostgreSQL cannot type bare ones there).
+ */
+static hs_rc_t
+hs__insert(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const hs_repo_tree_t *h, hs__insert_t how, const char *parent,
+    const char *match_field,
+    const char *match_value, const json_t *values, json_t **row,
     hs_error_t *err)
 {
-    char                  id[HS_UUID_LEN + 1], now[40];
-    size_t                i;
-    hs_rc_t               rc;
-    hs__sb_t              b, vals;
-    hs__params_t          p;
-    hs_db_res_t          *res;
-    const json_t         *given;
-    const hs_od_field_t  *f;
+    char                   id[HS_UUID_LEN + 1], now[40];
+    char                   pid[HS_UUID_LEN + 1];
+    hs_rc_t                rc;
+    hs__sb_t               b, vals;
+    hs__params_t           p;
+    hs_db_res_t           *res;
+    const json_t          *given;
+    const hs_od_field_t   *f, *mf;
 
     if (sec == NULL || sec->tenant_id[0] == '\0') {
         hs_error_set(err, "no tenant");
         return HS_EINVAL;
     }
 
+    mf = NULL;
+
+    if (how == HS__INSERT_CHILD) {
+        if (parent == NULL
+            || hs_uuid_normalize(parent, strlen(parent), pid) != HS_OK)
+        {
+            hs_error_set(err, "no such parent %s", t->resource);
+            return HS_ENOTFOUND;
+        }
+
+        if (match_field != NULL) {
+            mf = hs__field(t, match_field);
+            if (mf == NULL || match_value == NULL) {
+                hs_error_set(err, "no field \"%s\"", match_field);
+                return HS_EINVAL;
+            }
+        }
+    }
+
     given = json_object_get(values, "id");
-    if (given != NULL && !json_is_null(given)) {
+
+    if (how == HS__INSERT_ROOT) {
+        memcpy(id, sec->tenant_id, sizeof(id));
+
+    } else if (given != NULL && !json_is_null(given)) {
         if (!json_is_string(given)
             || hs_uuid_normalize(json_string_value(given),
                                  json_string_length(given), id) != HS_OK)
@@ -526,10 +664,20 @@ hs_repo_create(hs_db_t *db, const hs_secctx_t *sec,
 
     hs__sb_add(&b, "INSERT INTO %s (tenant_id, id, created_at, updated_at",
                t->table);
-    hs__sb_add(&vals, "$1, $2, $3, $3");
 
-    for (i = 0, f = t->fields; f->name; f++, i++) {
-        if (hs__managed(f->name)) {
+    if (how == HS__INSERT_ROW) {
+        hs__sb_cat(&vals, "$1, $2, $3, $3");
+
+    } else {
+        /* a tenant's row belongs to the tenant itself (the root's id is
+           the caller's tenant, $1) */
+        hs__sb_add(&vals, "CAST($%d AS TEXT), CAST($2 AS TEXT),"
+                   " CAST($3 AS TEXT), CAST($3 AS TEXT)",
+                   how == HS__INSERT_ROOT ? 1 : 2);
+    }
+
+    for (f = t->fields; f->name; f++) {
+        if (hs__fixed(h, f, 1)) {
             continue;
         }
 
@@ -545,15 +693,63 @@ hs_repo_create(hs_db_t *db, const hs_secctx_t *sec,
         }
 
         hs__sb_add(&b, ", %s", f->column);
-        hs__sb_add(&vals, ", $%zu", p.n);
+
+        if (how == HS__INSERT_ROW) {
+            hs__sb_add(&vals, ", $%zu", p.n);
+
+        } else {
+            hs__sb_add(&vals, ", CAST($%zu AS %s)", p.n, hs__sql_type(f));
+        }
     }
 
-    hs__sb_add(&b, ") VALUES (%s) RETURNING ", vals.s ? vals.s : "");
+    switch (how) {
+
+    case HS__INSERT_ROW:
+        hs__sb_add(&b, ") VALUES (%s)", vals.s);
+        break;
+
+    case HS__INSERT_CHILD:
+        /* computed from the parent's row, which the caller manages */
+        hs__bind_text(&p, pid);
+        hs__sb_add(&b, ", %s, %s, %s, %s) SELECT %s, id, %s || CAST($2 AS"
+                   " TEXT) || '/', CASE WHEN %s THEN %s ELSE %s END, %s + 1"
+                   " FROM %s WHERE id = $%zu AND ", h->parent, h->path,
+                   h->gate, h->depth, vals.s, h->path, h->barrier, h->path,
+                   h->gate, h->depth, t->table, p.n);
+        hs__tree_managed(&b, h);
+
+        if (mf != NULL) {
+            hs__bind_text(&p, match_value);
+            hs__sb_add(&b, " AND %s = $%zu", mf->column, p.n);
+        }
+        break;
+
+    case HS__INSERT_ROOT:
+        hs__sb_add(&b, ", %s, %s, %s, %s) SELECT %s, NULL, '/' || CAST($2 AS"
+                   " TEXT) || '/', '', 0 WHERE NOT EXISTS (SELECT 1 FROM %s"
+                   " WHERE %s IS NULL)", h->parent, h->path, h->gate,
+                   h->depth, vals.s, t->table, h->parent);
+        break;
+    }
+
+    hs__sb_cat(&b, " RETURNING ");
     hs__columns(&b, t);
+
+    if (vals.failed) {
+        b.failed = 1;
+    }
 
     rc = hs__run(db, &b, &p, &res, err);
     if (rc == HS_OK) {
         rc = hs__one(t, res, row, err);
+
+        if (rc == HS_ENOTFOUND && how == HS__INSERT_ROOT) {
+            hs_error_set(err, "%s: the root exists already", t->table);
+            rc = HS_EEXIST;
+
+        } else if (rc == HS_ENOTFOUND) {
+            hs_error_set(err, "no such parent %s", t->resource);
+        }
     }
 
 done:
@@ -566,20 +762,63 @@ done:
 
 
 hs_rc_t
-hs_repo_update(hs_db_t *db, const hs_secctx_t *sec,
-    const hs_repo_table_t *t, const char *id, const json_t *changes,
-    json_t **row, hs_error_t *err)
+hs_repo_create(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const json_t *values, json_t **row,
+    hs_error_t *err)
+{
+    return hs__insert(db, sec, t, NULL, HS__INSERT_ROW, NULL, NULL, NULL,
+                      values, row, err);
+}
+
+
+hs_rc_t
+hs_repo_tree_create(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_tree_t *h, const char *parent, const char *match_field,
+    const char *match_value, const json_t *values, json_t **row,
+    hs_error_t *err)
+{
+    return hs__insert(db, sec, &h->table, h, HS__INSERT_CHILD, parent,
+                      match_field, match_value, values, row, err);
+}
+
+
+hs_rc_t
+hs_repo_tree_create_root(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_tree_t *h, const json_t *values, json_t **row,
+    hs_error_t *err)
+{
+    return hs__insert(db, sec, &h->table, h, HS__INSERT_ROOT, NULL, NULL,
+                      NULL, values, row, err);
+}
+
+
+/* $1 the tenant, $2 the id, $3 the time, $4 the expected value or none. */
+static hs_rc_t
+hs__update(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const hs_repo_tree_t *h, const char *id, const char *field,
+    const char *expected,
+    const json_t *changes, json_t **row, hs_error_t *err)
 {
     char                  nid[HS_UUID_LEN + 1], now[40];
     hs_rc_t               rc;
     hs__sb_t              b;
     hs__params_t          p;
     hs_db_res_t          *res;
-    const hs_od_field_t  *f;
+    const hs_od_field_t  *f, *cf;
 
     if (sec == NULL || sec->tenant_id[0] == '\0') {
         hs_error_set(err, "no tenant");
         return HS_EINVAL;
+    }
+
+    cf = NULL;
+
+    if (field != NULL) {
+        cf = hs__field(t, field);
+        if (cf == NULL || expected == NULL) {
+            hs_error_set(err, "no field \"%s\"", field);
+            return HS_EINVAL;
+        }
     }
 
     if (hs_uuid_normalize(id, strlen(id), nid) != HS_OK) {
@@ -596,10 +835,14 @@ hs_repo_update(hs_db_t *db, const hs_secctx_t *sec,
     hs__bind_text(&p, nid);
     hs__bind_text(&p, now);
 
+    if (cf != NULL) {
+        hs__bind_text(&p, expected);
+    }
+
     hs__sb_add(&b, "UPDATE %s SET updated_at = $3", t->table);
 
     for (f = t->fields; f->name; f++) {
-        if (hs__managed(f->name)
+        if (hs__fixed(h, f, 0)
             || json_object_get(changes, f->name) == NULL)
         {
             continue;
@@ -620,13 +863,41 @@ hs_repo_update(hs_db_t *db, const hs_secctx_t *sec,
         hs__sb_add(&b, ", %s = $%zu", f->column, p.n);
     }
 
-    hs__sb_add(&b, " WHERE tenant_id = $1 AND id = $2 RETURNING ");
+    hs__sb_cat(&b, " WHERE ");
+    hs__scope(&b, h);
+    hs__sb_cat(&b, " AND id = $2");
+
+    if (cf != NULL) {
+        hs__sb_add(&b, " AND %s = $4", cf->column);
+    }
+
+    hs__sb_cat(&b, " RETURNING ");
     hs__columns(&b, t);
 
     rc = hs__run(db, &b, &p, &res, err);
     hs_free(b.s);
 
     return rc == HS_OK ? hs__one(t, res, row, err) : rc;
+}
+
+
+hs_rc_t
+hs_repo_update(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, const json_t *changes,
+    json_t **row, hs_error_t *err)
+{
+    return hs__update(db, sec, t, NULL, id, NULL, NULL, changes, row, err);
+}
+
+
+hs_rc_t
+hs_repo_tree_update_if(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_tree_t *h, const char *id, const char *field,
+    const char *expected, const json_t *changes, json_t **row,
+    hs_error_t *err)
+{
+    return hs__update(db, sec, &h->table, h, id, field, expected, changes,
+                      row, err);
 }
 
 
@@ -649,8 +920,9 @@ hs_repo_delete_by(hs_db_t *db, const hs_secctx_t *sec,
         return rc;
     }
 
-    hs__sb_add(&b, "DELETE FROM %s WHERE tenant_id = $1 AND %s = $2",
-               t->table, f->column);
+    hs__sb_add(&b, "DELETE FROM %s WHERE ", t->table);
+    hs__scope(&b, NULL);
+    hs__sb_add(&b, " AND %s = $2", f->column);
 
     rc = hs__run(db, &b, &p, &res, err);
     json_decref(jv);
@@ -757,13 +1029,47 @@ hs__cursor(const hs_repo_table_t *t, const hs_od_query_t *q,
 }
 
 
-hs_rc_t
-hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
-    const hs_od_query_t *q, int from_cursor, const unsigned char *key,
-    size_t keylen, hs_repo_page_t *page, hs_error_t *err)
+/*
+ * Below the row of $2, a tenant the caller manages: strictly below its
+ * path (its children only: and the parent column is $2).
+ */
+static void
+hs__tree_under(hs__sb_t *b, const hs_repo_tree_t *h, int children)
+{
+    hs__sb_t  u;
+
+    memset(&u, 0, sizeof(u));
+
+    hs__sb_add(&u, "(SELECT %s FROM %s WHERE id = $2 AND ", h->path,
+               h->table.table);
+    hs__tree_managed(&u, h);
+    hs__sb_cat(&u, ")");
+
+    if (u.failed) {
+        b->failed = 1;
+        return;
+    }
+
+    hs__sb_add(b, " AND %s > %s AND %s < %s || '~'", h->path, u.s, h->path,
+               u.s);
+
+    if (children) {
+        hs__sb_add(b, " AND %s = $2", h->parent);
+    }
+
+    hs_free(u.s);
+}
+
+
+static hs_rc_t
+hs__list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const hs_repo_tree_t *h, const char *under, int children,
+    const hs_od_query_t *q,
+    int from_cursor, const unsigned char *key, size_t keylen,
+    hs_repo_page_t *page, hs_error_t *err)
 {
     int                   next_param, more, back;
-    char                 *where, *order;
+    char                 *where, *order, uid[HS_UUID_LEN + 1];
     size_t                i, n, nrows, limit, nod;
     hs_rc_t               rc;
     json_t               *row;
@@ -780,8 +1086,9 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
         return HS_EINVAL;
     }
 
-    /* $1 is the tenant; the query's own parameters follow */
-    odp = hs_alloc(sizeof(hs_dbv_t));
+    /* $1 is the tenant, $2 the tenant to list under; the query's own
+       parameters follow */
+    odp = hs_alloc(2 * sizeof(hs_dbv_t));
     if (odp == NULL) {
         hs_error_set(err, "out of memory");
         return HS_ENOMEM;
@@ -789,7 +1096,18 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
 
     odp[0] = hs_dbv_text(sec->tenant_id, strlen(sec->tenant_id));
     nod = 1;
-    next_param = 2;
+
+    if (under != NULL) {
+        if (hs_uuid_normalize(under, strlen(under), uid) != HS_OK) {
+            hs_free(odp);
+            hs_error_set(err, "no such %s", t->resource);
+            return HS_ENOTFOUND;
+        }
+
+        odp[nod++] = hs_dbv_text(uid, HS_UUID_LEN);
+    }
+
+    next_param = (int) nod + 1;
     where = NULL;
     order = NULL;
 
@@ -806,7 +1124,11 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
 
     hs__sb_cat(&b, "SELECT ");
     hs__columns(&b, t);
-    hs__sb_add(&b, " FROM %s WHERE tenant_id = $1", t->table);
+    hs__sb_add(&b, " FROM %s WHERE ", t->table);
+    hs__scope(&b, h);
+    if (h != NULL) {
+        hs__tree_under(&b, h, children);
+    }
     if (where != NULL && where[0] != '\0') {
         hs__sb_add(&b, " AND (%s)", where);
     }
@@ -875,6 +1197,33 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     }
 
     return HS_OK;
+}
+
+
+hs_rc_t
+hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const hs_od_query_t *q, int from_cursor, const unsigned char *key,
+    size_t keylen, hs_repo_page_t *page, hs_error_t *err)
+{
+    return hs__list(db, sec, t, NULL, NULL, 0, q, from_cursor, key, keylen,
+                    page, err);
+}
+
+
+hs_rc_t
+hs_repo_tree_list(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_tree_t *h, const char *under, int children,
+    const hs_od_query_t *q, int from_cursor, const unsigned char *key,
+    size_t keylen, hs_repo_page_t *page, hs_error_t *err)
+{
+    if (under == NULL) {
+        memset(page, 0, sizeof(hs_repo_page_t));
+        hs_error_set(err, "no tenant to list below");
+        return HS_EINVAL;
+    }
+
+    return hs__list(db, sec, &h->table, h, under, children, q, from_cursor,
+                    key, keylen, page, err);
 }
 
 
