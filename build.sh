@@ -214,8 +214,8 @@ render_conf() {
 
     for so in ngx_http_hyperspot_module ngx_http_hs_calculator_module \
               ngx_http_hs_calculator_gateway_module \
-              ngx_http_hs_users_info_module ngx_http_hs_audit_module \
-              ngx_http_hs_access_module; do
+              ngx_http_hs_users_info_module ngx_http_hs_tenants_module \
+              ngx_http_hs_access_module ngx_http_hs_audit_module; do
         mods+="load_module $MODULES_OUT/$so.so;\\n"
     done
 

@@ -14,12 +14,15 @@ use Digest::SHA qw(sha256_hex);
 use HsTest;
 use HsAuth;
 
-plan skip_all => 'modules not built' unless HsTest::have_modules(qw(users_info access));
+plan skip_all => 'modules not built' unless HsTest::have_modules(qw(users_info tenants access));
 plan skip_all => 'python3-jwt is not installed' unless HsAuth::available();
 
 my $keys = HsAuth->new;
 my $T1 = 'aaaaaaaa-0000-4000-8000-000000000001';
 my $T2 = 'bbbbbbbb-0000-4000-8000-000000000002';
+my $T3 = 'dddddddd-0000-4000-8000-000000000004';    # suspended
+my $T4 = 'ffffffff-0000-4000-8000-000000000005';    # never registered
+my $ROOT = 'eeeeeeee-0000-4000-8000-00000000000e';
 my $SUB = 'cccccccc-0000-4000-8000-000000000003';
 my $U = '/users-info/v1/users';
 my $C = '/users-info/v1/cities';
@@ -27,8 +30,9 @@ my $ISS = 'https://idp.example.com';
 my $JSON = JSON::PP->new->utf8->canonical;
 
 my $ng = HsTest->new(
-    modules => ['users_info', 'access'], workers => 2,
-    yaml => "security:\n  roles:\n    admin: ['*']\n    reader: ['*:read']\n",
+    modules => ['users_info', 'tenants', 'access'], workers => 2,
+    yaml => "modules:\n  tenants:\n    config:\n      root_tenant: $ROOT\n"
+          . "security:\n  roles:\n    admin: ['*']\n    reader: ['*:read']\n",
     http => qq{
         hyperspot_config %%YAML%%;
         hyperspot_database sqlite://%%DATA%%/hs.db;
@@ -49,10 +53,20 @@ sub spec   { my ($key, %c) = @_; { claims => claims(%c), key => $key,
 sub bearer { HsAuth::bearer($_[0]) }
 sub esc { my ($s) = @_; $s =~ s/([^A-Za-z0-9._~-])/sprintf('%%%02X', ord $1)/ge; $s }
 
-my ($admin1, $admin2, $reader1) = $keys->mint(
+my ($admin1, $admin2, $reader1, $root, $admin3, $admin4) = $keys->mint(
     spec('rsa1', tenants => [$T1], roles => ['admin']),
     spec('rsa1', tenants => [$T2], roles => ['admin']),
-    spec('rsa1', tenants => [$T1], roles => ['reader']));
+    spec('rsa1', tenants => [$T1], roles => ['reader']),
+    spec('rsa1', tenants => [$ROOT], roles => ['admin']),
+    spec('rsa1', tenants => [$T3], roles => ['admin']),
+    spec('rsa1', tenants => [$T4], roles => ['admin']));
+
+# --- the tenant tree: root, three children, the third suspended
+my $TN = '/tenants/v1/tenants';
+for my $t ([$T1, 'one'], [$T2, 'two'], [$T3, 'three']) {
+    my $r = $ng->post($TN, headers => bearer($root), json => { id => $t->[0], name => $t->[1] });
+    $r->{status} == 201 or BAIL_OUT("setup: tenant: $r->{content}");
+}
 
 # --- each tenant's data, and a digest of all of it
 my (%id1, %id2);
@@ -79,6 +93,7 @@ sub state {
             }
         }
     }
+    push @parts, $ng->get("$TN/$ROOT/descendants?limit=200", headers => bearer($root))->{content};
     return sha256_hex(join "\n", @parts);
 }
 
@@ -101,6 +116,9 @@ $ng->delete("$K/$key{revoked}{id}", headers => bearer($admin1))->{status} == 204
 is $ng->get("$U/$id1{user}", headers => { 'X-API-Key' => $key{live}{key} })->{status}, 200,
     'control: the live key reads its tenant';
 sleep 3;    # the expiring key expires
+
+$ng->patch("$TN/$T3", headers => bearer($root), json => { status => 'suspended' })->{status} == 200
+    or BAIL_OUT('setup: suspend');
 
 my $before = state();
 
@@ -210,6 +228,20 @@ case('a key with a bearer token: the token decides', 'GET', "$U/$id2{user}", { '
 case('a reader assigns itself a role', 'POST', '/access/v1/role-assignments', bearer($reader1),
      { subject_id => $SUB, role => 'admin' }, 403);
 case('a reader revokes a key', 'DELETE', "$K/$key{live}{id}", bearer($reader1), undef, 403);
+
+# --- tenants
+case('a suspended tenant reads', 'GET', $U, bearer($admin3), undef, 403,
+     sub { like $_[0]{json}{detail}, qr/suspended/, 'the problem says the tenant is suspended' });
+case('a suspended tenant writes', 'POST', $U, bearer($admin3), { email => 's@example.com', display_name => 'S' }, 403);
+case('a suspended tenant reactivates itself', 'PATCH', "$TN/$T3", bearer($admin3), { status => 'active' }, 403);
+case('a tenant no one registered', 'GET', $U, bearer($admin4), undef, 403);
+case('a tenant reads its sibling', 'GET', "$TN/$T2", bearer($admin1), undef, 404);
+case('a tenant suspends its sibling', 'PATCH', "$TN/$T2", bearer($admin1), { status => 'suspended' }, 404);
+case('a tenant suspends its parent', 'PATCH', "$TN/$ROOT", bearer($admin1), { status => 'suspended' }, 404);
+case('a tenant suspends itself', 'PATCH', "$TN/$T1", bearer($admin1), { status => 'suspended' }, 403);
+case('a tenant creates a child under its sibling', 'POST', $TN, bearer($admin1), { name => 'x', parent_id => $T2 }, [403, 404]);
+case("a tenant lists its parent's subtree", 'GET', "$TN/$ROOT/descendants", bearer($admin1), undef, 404);
+case('an unknown tenant status', 'PATCH', "$TN/$T3", bearer($root), { status => 'unknown' }, 422);
 
 # --- SQL metacharacters in every parameter
 my $sqli = "1' OR '1'='1";

@@ -9,7 +9,7 @@ use Test::More;
 use File::Temp qw(tempdir);
 use HsTest;
 
-my @mods = qw(calculator calculator_gateway users_info audit access);
+my @mods = qw(calculator calculator_gateway users_info tenants access audit);
 plan skip_all => 'modules not built' unless HsTest::have_modules(@mods);
 
 my $repo = "$FindBin::Bin/..";
