@@ -100,14 +100,15 @@ sub wait_for {
 
 # --- PostgreSQL goes down and comes back
 SKIP: {
-    skip 'HS_TEST_PG_URL / HS_TEST_PG_DIR not set', 9 unless $ENV{HS_TEST_PG_URL} && $ENV{HS_TEST_PG_DIR};
+    my ($pgurl, $pgdir) = HsTest::private_pg();
+    skip 'HS_TEST_PG_URL not set', 9 unless $pgurl;
     my $pg = "$FindBin::Bin/lib/pg.sh";
-    my $ng = HsTest->new(modules => ['users_info'], workers => 1, http => conf($ENV{HS_TEST_PG_URL}));
+    my $ng = HsTest->new(modules => ['users_info'], workers => 1, http => conf($pgurl));
     $ng->start;
 
     is $ng->get("$U?limit=1")->{status}, 200, 'PostgreSQL: served';
 
-    system("$pg down $ENV{HS_TEST_PG_DIR} >/dev/null 2>&1") == 0 or die 'pg down';
+    system("$pg down $pgdir >/dev/null 2>&1") == 0 or die 'pg down';
     my $t0 = time;
     my $r = $ng->get("$U?limit=1", timeout => 20);
     my $took = time - $t0;
@@ -116,7 +117,7 @@ SKIP: {
     note sprintf('answered in %.2f s', $took);
     is $ng->get('/healthz')->{status}, 200, 'the worker stays responsive';
 
-    system("$pg up $ENV{HS_TEST_PG_DIR} >/dev/null 2>&1") == 0 or die 'pg up';
+    system("$pg up $pgdir >/dev/null 2>&1") == 0 or die 'pg up';
     ok wait_for('recovery', sub { $ng->get("$U?limit=1")->{status} == 200 }),
         'service resumes by itself when the database is back';
     is $ng->post($U, json => { email => 'back@example.com', display_name => 'Back' })->{status}, 201,

@@ -20,7 +20,9 @@ plan skip_all => 'modules not built' unless HsTest::have_modules(qw(users_info a
 plan skip_all => 'python3-jwt is not installed' unless HsAuth::available();
 
 my @dbs = (['sqlite', 'sqlite://%%DATA%%/hs.db']);
-push @dbs, ['postgres', $ENV{HS_TEST_PG_URL}] if $ENV{HS_TEST_PG_URL};
+# a server of its own: this test stops it and starts it again
+my ($pgurl, $pgdir) = HsTest::private_pg();
+push @dbs, ['postgres', $pgurl] if $pgurl;
 diag 'HS_TEST_PG_URL is not set: PostgreSQL part skipped' unless $ENV{HS_TEST_PG_URL};
 
 my $keys = HsAuth->new;
@@ -354,14 +356,14 @@ YAML
 
     # --- no access decision without the database
     my @allow;
-    if ($kind eq 'postgres' && $ENV{HS_TEST_PG_DIR}) {
+    if ($kind eq 'postgres') {
         my $pg = "$FindBin::Bin/lib/pg.sh";
-        system("$pg down $ENV{HS_TEST_PG_DIR} >/dev/null 2>&1") == 0 or die 'pg down';
+        system("$pg down $pgdir >/dev/null 2>&1") == 0 or die 'pg down';
         $r = $ng->get("$U/$u1", key_h($secret), timeout => 20);
         HsTest::problem_ok($r, 503, 'service_unavailable', "$kind: database down: a key is 503, not 401");
         $r = $ng->get("$U/$u1", %$s2h, timeout => 20);
         HsTest::problem_ok($r, 503, 'service_unavailable', "$kind: and a token without its stored roles is 503");
-        system("$pg up $ENV{HS_TEST_PG_DIR} >/dev/null 2>&1") == 0 or die 'pg up';
+        system("$pg up $pgdir >/dev/null 2>&1") == 0 or die 'pg up';
         my $ok = 0;
         for (1 .. 100) {
             last if $ok = $ng->get("$U/$u1", key_h($secret))->{status} == 200;

@@ -35,7 +35,7 @@ for my $conf ('nginx.conf', 'nginx-postgres.conf') {
     close $f;
     system("cp $repo/conf/hyperspot.yaml $p/conf/hyperspot.yaml") == 0 or die;
 
-    my $out = `@{[ HsTest::nginx_bin() ]} -t -p $p -c $p/conf/nginx.conf 2>&1`;
+    my $out = `@{[ HsTest::tool_env() . HsTest::nginx_bin() ]} -t -p $p -c $p/conf/nginx.conf 2>&1`;
     is $?, 0, "conf/$conf passes nginx -t" or diag $out;
     like $out, qr/development setting/, "conf/$conf: development mode is announced"
         if $conf eq 'nginx.conf';

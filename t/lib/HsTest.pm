@@ -502,6 +502,28 @@ END {
     }
 }
 
+# --- PostgreSQL -------------------------------------------------------------
+
+# A PostgreSQL server of the caller's own (t/lib/pg.sh), for tests that stop
+# and start it: the shared one (HS_TEST_PG_URL) serves tests running at the
+# same time. Returns ($url, $dir), or () when PostgreSQL is not in use;
+# stopped and removed at exit.
+my @PRIVATE_PG;
+sub private_pg {
+    return () unless $ENV{HS_TEST_PG_URL};
+    my $dir = File::Temp::tempdir('hs-pg-XXXXXX', TMPDIR => 1, CLEANUP => 0);
+    rmdir $dir;
+    my $url = `$REPO/t/lib/pg.sh start $dir`;
+    die "HsTest: cannot start a private PostgreSQL server\n" if $? || !$url;
+    chomp $url;
+    push @PRIVATE_PG, $dir;
+    return ($url, $dir);
+}
+
+END {
+    system("$REPO/t/lib/pg.sh stop $_ >/dev/null 2>&1") for @PRIVATE_PG;
+}
+
 # --- HTTP ----------------------------------------------------------------
 
 my $JSON = JSON::PP->new->utf8->canonical->allow_nonref;
