@@ -25,5 +25,6 @@
 #include "hs_odata.h"
 #include "hs_repo.h"
 #include "hs_gts.h"
+#include "hs_plugin.h"
 
 #endif /* HS_MODKIT_H */
