@@ -140,7 +140,8 @@ static hs_rc_t
 hs_types_registry_ops_reply(hs_call_t *call, json_t *body, hs_rc_t rc,
     hs_types_registry_op_kind_t kind)
 {
-    hs_error_t  err;
+    hs_error_t   err;
+    const char  *msg;
 
     if (body == NULL) {
         return HS_ENOMEM;
@@ -171,8 +172,8 @@ hs_types_registry_ops_reply(hs_call_t *call, json_t *body, hs_rc_t rc,
                                              body);
 
     default:
-        hs_error_set(&err, "%s", json_string_value(json_object_get(body,
-                                                                 "error")));
+        msg = json_string_value(json_object_get(body, "error"));
+        hs_error_set(&err, "%s", msg ? msg : "registration failed");
         json_decref(body);
         return hs_types_registry_unavailable(call, rc, &err);
     }
