@@ -4,10 +4,14 @@
 
 #include "hs_clienthub.h"
 
+#define HS_PLUGIN_IMPL
+#include "hs_plugin.h"
+
 struct hs_clienthub_s {
     hs_client_info_t  *clients;
     size_t             n;
     size_t             cap;
+    hs__plugins_t     *plugins;     /* hs_plugin.c, created on first use */
 };
 
 
@@ -33,8 +37,16 @@ hs_clienthub_destroy(hs_clienthub_t *hub)
         hs_free((char *) hub->clients[i].provider);
     }
 
+    hs__plugins_free(hub->plugins);
     hs_free(hub->clients);
     hs_free(hub);
+}
+
+
+hs__plugins_t **
+hs__clienthub_plugins(hs_clienthub_t *hub)
+{
+    return &hub->plugins;
 }
 
 

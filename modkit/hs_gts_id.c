@@ -649,12 +649,7 @@ hs__gts_strip_uri(const char *s)
 hs_rc_t
 hs_gts_uuid(const char *id, char out[HS_GTS_UUID_LEN + 1], hs_error_t *err)
 {
-    size_t           i, o;
-    unsigned         mdlen;
-    EVP_MD_CTX      *md;
-    hs_gts_id_t      parsed;
-    unsigned char    h[EVP_MAX_MD_SIZE];
-    static const char  hex[] = "0123456789abcdef";
+    hs_gts_id_t  parsed;
 
     out[0] = '\0';
 
@@ -666,6 +661,21 @@ hs_gts_uuid(const char *id, char out[HS_GTS_UUID_LEN + 1], hs_error_t *err)
     if (hs_gts_id_parse(id, strlen(id), 0, &parsed, err) != HS_OK) {
         return HS_EINVAL;
     }
+
+    return hs_gts_uuid5(id, out, err);
+}
+
+
+hs_rc_t
+hs_gts_uuid5(const char *id, char out[HS_GTS_UUID_LEN + 1], hs_error_t *err)
+{
+    size_t           i, o;
+    unsigned         mdlen;
+    EVP_MD_CTX      *md;
+    unsigned char    h[EVP_MAX_MD_SIZE];
+    static const char  hex[] = "0123456789abcdef";
+
+    out[0] = '\0';
 
     md = EVP_MD_CTX_new();
     if (md == NULL) {

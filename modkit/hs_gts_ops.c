@@ -257,7 +257,7 @@ hs_gts_op_add_type_schema(hs_gts_registry_t *reg, const char *type_id,
 
     if (id != NULL && strcmp(hs__gts_strip_uri(id), type_id) != 0) {
         hs__gts_set_rc(rc, HS_EINVAL);
-        return json_pack("{s:b, s:s++}", "ok", 0, "error", "the schema's "
+        return json_pack("{s:b, s:s+}", "ok", 0, "error", "the schema's "
                          "\"$id\" differs from type_id ", type_id);
     }
 
@@ -300,7 +300,7 @@ hs_gts_op_get_entity(hs_gts_registry_t *reg, const char *id, hs_rc_t *rc)
     e = hs_gts_registry_get(reg, id);
     if (e == NULL) {
         hs__gts_set_rc(rc, HS_ENOTFOUND);
-        return json_pack("{s:o, s:s++}", "id", hs__gts_str_or_null(id),
+        return json_pack("{s:o, s:s+}", "id", hs__gts_str_or_null(id),
                          "error", id ? id : "(null)", " is not registered");
     }
 

@@ -978,6 +978,15 @@ hs__gts_identify(hs_gts_registry_t *reg, const json_t *doc,
 }
 
 
+void
+hs_gts_registry_on_add(hs_gts_registry_t *reg, hs_gts_added_pt fn,
+    void *data)
+{
+    reg->on_add = fn;
+    reg->on_add_data = data;
+}
+
+
 hs_rc_t
 hs_gts_registry_add(hs_gts_registry_t *reg, const json_t *doc,
     unsigned flags, const hs_gts_entity_t **ent, hs_error_t *err)
@@ -1063,12 +1072,19 @@ hs_gts_registry_add(hs_gts_registry_t *reg, const json_t *doc,
         }
     }
 
+    rc = HS_OK;
+
     if (flags & HS_GTS_VALIDATE) {
         rc = hs_gts_registry_validate(reg, e->id, err);
-        if (rc != HS_OK) {
-            (void) hs_gts_registry_remove(reg, x.id);
-            return rc;
-        }
+    }
+
+    if (rc == HS_OK && reg->on_add != NULL) {
+        rc = reg->on_add(reg->on_add_data, &e->pub, err);
+    }
+
+    if (rc != HS_OK) {
+        (void) hs_gts_registry_remove(reg, x.id);
+        return rc;
     }
 
     if (ent != NULL) {

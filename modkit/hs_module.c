@@ -5,6 +5,7 @@
 
 #include "hs_module.h"
 
+#define HS__DEP_MAX  256          /* bytes of one dependency entry */
 #define HS__CAP_ALL  (HS_CAP_REST | HS_CAP_CLIENT | HS_CAP_WORKER | HS_CAP_DB)
 
 static const struct {
@@ -341,6 +342,84 @@ hs__registry_get(const hs_registry_t *reg, const char *name)
 }
 
 
+static hs_rc_t hs__registry_visit(hs_registry_t *reg, hs__module_t *m,
+    hs__module_t **out, size_t *nout, hs__module_t **path, size_t depth,
+    hs_error_t *err);
+
+
+/*
+ * One entry of m's dependencies: a module name, or alternatives
+ * "a|b|c" (plugins of a gateway): every loaded one comes first, and at
+ * least one must be loaded.
+ */
+static hs_rc_t
+hs__registry_visit_dep(hs_registry_t *reg, hs__module_t *m, const char *dep,
+    hs__module_t **out, size_t *nout, hs__module_t **path, size_t depth,
+    hs_error_t *err)
+{
+    char           name[HS__DEP_MAX], others[HS__DEP_MAX + 32];
+    size_t         len, found, o;
+    hs_rc_t        rc;
+    const char    *p, *e;
+    hs__module_t  *d;
+
+    found = 0;
+    o = 0;
+    others[0] = '\0';
+
+    for (p = dep; ; p = e + 1) {
+        e = strchr(p, '|');
+        len = e ? (size_t) (e - p) : strlen(p);
+
+        if (len >= sizeof(name)) {
+            len = sizeof(name) - 1;
+        }
+
+        memcpy(name, p, len);
+        name[len] = '\0';
+
+        d = hs__registry_get(reg, name);
+
+        if (d != NULL) {
+            found++;
+            rc = hs__registry_visit(reg, d, out, nout, path, depth + 1, err);
+            if (rc != HS_OK) {
+                return rc;
+            }
+
+        } else if (p != dep) {
+            o += snprintf(others + o, o < sizeof(others)
+                          ? sizeof(others) - o : 0, "%s\"%s\"",
+                          o ? ", " : "", name);
+        }
+
+        if (e == NULL) {
+            break;
+        }
+    }
+
+    if (found > 0) {
+        return HS_OK;
+    }
+
+    len = strcspn(dep, "|");
+
+    if (dep[len] == '\0') {
+        hs_error_set(err, "hyperspot module \"%s\" depends on \"%s\", "
+                     "which is not loaded (add its load_module line)",
+                     m->ctx.desc->name, dep);
+
+    } else {
+        hs_error_set(err, "hyperspot module \"%s\" depends on \"%.*s\", "
+                     "which is not loaded, nor is any alternative (%s): "
+                     "add a load_module line for one of them",
+                     m->ctx.desc->name, (int) len, dep, others);
+    }
+
+    return HS_ENOTFOUND;
+}
+
+
 /* Depth-first visit; path holds the chain for cycle messages. */
 static hs_rc_t
 hs__registry_visit(hs_registry_t *reg, hs__module_t *m, hs__module_t **out,
@@ -349,7 +428,6 @@ hs__registry_visit(hs_registry_t *reg, hs__module_t *m, hs__module_t **out,
     char                 chain[768];
     size_t               i, k, len;
     hs_rc_t              rc;
-    hs__module_t        *dep;
     const char *const   *d;
 
     if (m->mark == 2) {
@@ -377,16 +455,7 @@ hs__registry_visit(hs_registry_t *reg, hs__module_t *m, hs__module_t **out,
     m->mark = 1;
 
     for (d = m->ctx.desc->deps; d && *d; d++) {
-        dep = hs__registry_get(reg, *d);
-
-        if (dep == NULL) {
-            hs_error_set(err, "hyperspot module \"%s\" depends on \"%s\", "
-                         "which is not loaded (add its load_module line)",
-                         m->ctx.desc->name, *d);
-            return HS_ENOTFOUND;
-        }
-
-        rc = hs__registry_visit(reg, dep, out, nout, path, depth + 1, err);
+        rc = hs__registry_visit_dep(reg, m, *d, out, nout, path, depth, err);
         if (rc != HS_OK) {
             return rc;
         }

@@ -167,12 +167,45 @@ hs_problem_add_error(hs_problem_t *p, const char *field, const char *code,
 }
 
 
+hs_rc_t
+hs_problem_set_member(hs_problem_t *p, const char *name, json_t *value)
+{
+    static const char *const  std[] = {
+        "type", "title", "status", "detail", "instance", "code", "trace_id",
+        "errors", NULL
+    };
+    const char *const  *s;
+
+    for (s = std; *s; s++) {
+        if (strcmp(name, *s) == 0) {
+            json_decref(value);
+            return HS_EINVAL;
+        }
+    }
+
+    if (p->members == NULL) {
+        p->members = json_object();
+    }
+
+    if (p->members == NULL) {
+        json_decref(value);
+        return HS_ENOMEM;
+    }
+
+    /* json_object_set_new() steals value, even when it fails */
+    return value != NULL && json_object_set_new(p->members, name, value) == 0
+           ? HS_OK : HS_ENOMEM;
+}
+
+
 void
 hs_problem_free(hs_problem_t *p)
 {
     if (p == NULL) {
         return;
     }
+
+    json_decref(p->members);
 
     hs_free(p->title);
     hs_free(p->code);
@@ -210,6 +243,10 @@ hs_problem_render(const hs_problem_t *p, const char *instance,
 
     if (p->errors != NULL && json_array_size(p->errors) > 0) {
         json_object_set(doc, "errors", p->errors);
+    }
+
+    if (p->members != NULL) {
+        json_object_update_missing(doc, p->members);
     }
 
     out = hs_json_dump(doc, len);

@@ -902,6 +902,59 @@ hs_repo_tree_update_if(hs_db_t *db, const hs_secctx_t *sec,
 
 
 hs_rc_t
+hs_repo_incr(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
+    const char *id, const char *field, int64_t delta, int64_t *value,
+    hs_error_t *err)
+{
+    char                  now[40];
+    hs_rc_t               rc;
+    json_t               *jv, *row;
+    hs__sb_t              b;
+    hs__params_t          p;
+    hs_db_res_t          *res;
+    const hs_od_field_t  *f, *key;
+
+    f = hs__field(t, field);
+    if (f == NULL || f->type != HS_OD_INT || hs__managed(field)) {
+        hs_error_set(err, "no integer field \"%s\"", field);
+        return HS_EINVAL;
+    }
+
+    rc = hs__bind_key(t, sec, "id", id, &p, &jv, &key, err);
+    if (rc != HS_OK) {
+        return rc;
+    }
+
+    hs_now_rfc3339(now, sizeof(now));
+    p.v[p.n++] = hs_dbv_int(delta);
+    hs__bind_text(&p, now);
+
+    memset(&b, 0, sizeof(b));
+    hs__sb_add(&b, "UPDATE %s SET %s = %s + $3, updated_at = $4"
+               " WHERE tenant_id = $1 AND %s = $2 RETURNING ",
+               t->table, f->column, f->column, key->column);
+    hs__columns(&b, t);
+
+    rc = hs__run(db, &b, &p, &res, err);
+    json_decref(jv);
+    hs_free(b.s);
+
+    row = NULL;
+    if (rc == HS_OK) {
+        rc = hs__one(t, res, &row, err);
+    }
+
+    if (rc == HS_OK && value != NULL) {
+        *value = json_integer_value(json_object_get(row, field));
+    }
+
+    json_decref(row);
+
+    return rc;
+}
+
+
+hs_rc_t
 hs_repo_delete_by(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const char *field, const char *value,
     hs_error_t *err)

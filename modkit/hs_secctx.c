@@ -131,6 +131,15 @@ hs_secctx_init(hs_secctx_t *sec, const char *tenant, size_t tenant_len,
 }
 
 
+hs_rc_t
+hs_secctx_platform(hs_secctx_t *sec, const char *subject)
+{
+    return hs_secctx_init(sec, HS_PLATFORM_TENANT_ID,
+                          sizeof(HS_PLATFORM_TENANT_ID) - 1, subject,
+                          subject ? strlen(subject) : 0, "internal");
+}
+
+
 int
 hs_subject_valid(const char *s, size_t len)
 {

@@ -42,7 +42,7 @@ is_deeply $doc->{info}, { title => 'Test API', version => '9.8.7', description =
     'info from the YAML openapi section';
 is_deeply [ sort keys %{ $doc->{paths} } ],
     [ sort '/health', '/healthz', '/openapi.json', '/docs', '/docs/assets/{file}',
-      '/calculator-gateway/v1/calculator/add' ],
+      '/calculator-gateway/v1/calculator/add', '/calculator-gateway/v1/calculator/plugin' ],
     'every loaded operation and nothing else';
 
 my $add = $doc->{paths}{'/calculator-gateway/v1/calculator/add'}{post};

@@ -134,6 +134,13 @@ HS_API hs_rc_t hs_gts_uuid(const char *id, char out[HS_GTS_UUID_LEN + 1],
     hs_error_t *err);
 
 /*
+ * The same UUID v5 for any string (an anonymous instance id, which need
+ * not be a GTS identifier); fails only when hashing does.
+ */
+HS_API hs_rc_t hs_gts_uuid5(const char *s, char out[HS_GTS_UUID_LEN + 1],
+    hs_error_t *err);
+
+/*
  * Field names where instances keep their id and their type, in priority
  * order, NULL-terminated; NULL members select the defaults:
  * "id", "$id", "gtsId", "gts_id" and "type", "gtsType", "gts_type",
@@ -212,6 +219,19 @@ HS_API void hs_gts_registry_destroy(hs_gts_registry_t *reg);
  */
 HS_API hs_rc_t hs_gts_registry_add(hs_gts_registry_t *reg, const json_t *doc,
     unsigned flags, const hs_gts_entity_t **ent, hs_error_t *err);
+
+/*
+ * fn (NULL: none) is called by hs_gts_registry_add() for each entity it
+ * newly adds, after its checks and validation, e.g. to persist it; an
+ * error return (with err set) removes the entity again and is what
+ * hs_gts_registry_add() returns. Content registered already (the
+ * idempotent case) does not call it.
+ */
+typedef hs_rc_t (*hs_gts_added_pt)(void *data, const hs_gts_entity_t *ent,
+    hs_error_t *err);
+
+HS_API void hs_gts_registry_on_add(hs_gts_registry_t *reg,
+    hs_gts_added_pt fn, void *data);
 
 /* HS_OK or HS_ENOTFOUND. Compiled schemas are rebuilt when needed. */
 HS_API hs_rc_t hs_gts_registry_remove(hs_gts_registry_t *reg,
@@ -406,6 +426,8 @@ struct hs_gts_registry_s {
     hs_gts_config_t          cfg;
     hs_schema_keyword_t      xref;      /* the "x-gts-ref" keyword */
     hs_schema_options_t      sopts;
+    hs_gts_added_pt          on_add;
+    void                    *on_add_data;
 };
 
 /* Modes of hs__gts_flatten(). */

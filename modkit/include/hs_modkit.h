@@ -26,5 +26,6 @@
 #include "hs_repo.h"
 #include "hs_repo_call.h"
 #include "hs_gts.h"
+#include "hs_plugin.h"
 
 #endif /* HS_MODKIT_H */

@@ -53,7 +53,10 @@ typedef struct {
     const char               *name;          /* snake_case, unique */
     const char               *version;       /* semver */
     const char               *description;
-    const char *const        *deps;          /* NULL-terminated or NULL */
+    const char *const        *deps;          /* NULL-terminated or NULL;
+                                                "a|b": one of them at
+                                                least (after each loaded
+                                                one) */
     unsigned                  capabilities;  /* HS_CAP_* */
     const hs_config_field_t  *config;        /* may be NULL */
     size_t                    config_size;   /* sizeof the typed struct */

@@ -68,6 +68,7 @@ typedef struct {
     char    *code;
     char    *detail;
     json_t  *errors;
+    json_t  *members;     /* extension members (RFC 9457 3.2), or NULL */
 } hs_problem_t;
 
 HS_API int hs_problem_kind_status(hs_problem_kind_t kind);
@@ -87,6 +88,13 @@ HS_API hs_problem_t *hs_problem_custom(int status, const char *title,
     __attribute__((format(printf, 4, 5)));
 HS_API hs_rc_t hs_problem_add_error(hs_problem_t *p, const char *field,
     const char *code, const char *message);
+/*
+ * Adds an extension member (RFC 9457 section 3.2) to the rendered
+ * document; value is stolen. The standard members (type, title, status,
+ * detail, instance, code, trace_id, errors) cannot be replaced.
+ */
+HS_API hs_rc_t hs_problem_set_member(hs_problem_t *p, const char *name,
+    json_t *value);
 HS_API void hs_problem_free(hs_problem_t *p);
 
 /*

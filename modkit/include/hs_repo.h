@@ -115,6 +115,15 @@ HS_API hs_rc_t hs_repo_put_by(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const char *field, const char *value,
     const json_t *values, json_t **row, int *created, hs_error_t *err);
 
+/*
+ * Adds delta to the integer field of row id in one statement (a counter
+ * that concurrent writers share, e.g. a generation number); *value (may
+ * be NULL) is the field's new value. HS_ENOTFOUND: no such row.
+ */
+HS_API hs_rc_t hs_repo_incr(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, const char *field,
+    int64_t delta, int64_t *value, hs_error_t *err);
+
 HS_API hs_rc_t hs_repo_delete(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const char *id, hs_error_t *err);
 

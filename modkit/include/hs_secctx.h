@@ -28,6 +28,14 @@ typedef struct {
                                                table (hs_rbac.h) */
 } hs_secctx_t;
 
+/*
+ * The platform tenant: data that belongs to no customer tenant (the GTS
+ * types registry) is kept under the nil UUID, which tenant ids (v4, v7)
+ * never are. A module reaches it with its own context
+ * (hs_secctx_platform()), never with a request's.
+ */
+#define HS_PLATFORM_TENANT_ID  "00000000-0000-0000-0000-000000000000"
+
 /* 1: s (len bytes) is a uuid 8-4-4-4-12 of hex digits (any case). */
 HS_API int hs_uuid_valid(const char *s, size_t len);
 
@@ -56,6 +64,12 @@ HS_API const unsigned char *hs_cursor_key(size_t *len);
 HS_API hs_rc_t hs_secctx_init(hs_secctx_t *sec, const char *tenant,
     size_t tenant_len, const char *subject, size_t subject_len,
     const char *auth_method);
+
+/*
+ * A context for the platform tenant, acting as subject (a module name),
+ * auth_method "internal"; no roles or permissions.
+ */
+HS_API hs_rc_t hs_secctx_platform(hs_secctx_t *sec, const char *subject);
 
 /* 1: s (len bytes) may be a subject id (see hs_secctx_init()). */
 HS_API int hs_subject_valid(const char *s, size_t len);

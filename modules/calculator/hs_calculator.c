@@ -1,12 +1,17 @@
 /*
  * calculator: a module with no REST API of its own that publishes a
- * ClientHub client (hs_calculator_api_t) for other modules.
+ * ClientHub client (hs_calculator_api_t) for other modules, unscoped and
+ * as the calculator plugin of vendor "hyperspot" (scoped by its GTS
+ * instance id, see hs_plugin.h).
  */
 
 #include <hs_modkit.h>
 
 #include "hs_calculator_api.h"
 #include "hs_calculator.h"
+
+#define HS_CALCULATOR_PLUGIN_ID                                               \
+    HS_CALCULATOR_PLUGIN_TYPE "hyperspot.calculator._.default.v1"
 
 typedef struct {
     hs_calculator_api_t   api;
@@ -47,7 +52,21 @@ hs_calculator_init(hs_module_ctx_t *ctx)
                              HS_CALCULATOR_API_NAME, HS_CALCULATOR_API_MAJOR,
                              HS_CALCULATOR_API_MINOR, NULL, &calc->api,
                              sizeof(hs_calculator_api_t), ctx->err)
-        != HS_OK)
+        != HS_OK
+        || hs_plugin_add_type(ctx->hub, ctx->desc->name,
+                              HS_CALCULATOR_PLUGIN_SCHEMA, ctx->err)
+           != HS_OK
+        || hs_plugin_register(ctx->hub, ctx->desc->name,
+                              HS_CALCULATOR_PLUGIN_ID, "hyperspot", 10,
+                              "{\"overflow\": \"checked\"}", ctx->err)
+           != HS_OK
+        || hs_clienthub_publish(ctx->hub, ctx->desc->name,
+                                HS_CALCULATOR_API_NAME,
+                                HS_CALCULATOR_API_MAJOR,
+                                HS_CALCULATOR_API_MINOR,
+                                HS_CALCULATOR_PLUGIN_ID, &calc->api,
+                                sizeof(hs_calculator_api_t), ctx->err)
+           != HS_OK)
     {
         hs_free(calc);
         return HS_ERROR;

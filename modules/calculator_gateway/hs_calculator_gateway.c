@@ -2,9 +2,14 @@
  * calculator_gateway: the REST face of the calculator.
  *
  *   POST /calculator-gateway/v1/calculator/add  {"a": 1, "b": 2} -> {"sum": 3}
+ *   GET  /calculator-gateway/v1/calculator/plugin  the plugin in use
  *
- * It depends on the calculator module and calls it through the ClientHub
- * client that module publishes; it never links against it.
+ * Calculators are plugins (hs_plugin.h): at init the gateway selects the
+ * instance of HS_CALCULATOR_PLUGIN_TYPE of the configured vendor with
+ * the lowest priority, or, when that vendor has none loaded, the one of
+ * any vendor with the lowest priority, and resolves the ClientHub client
+ * scoped by its instance id. It depends on one of the plugin modules at
+ * least and never links against them.
  */
 
 #include <stdio.h>
@@ -17,15 +22,19 @@
 
 typedef struct {
     int64_t                      max_abs_operand;   /* 0: no limit */
+    char                        *vendor;
 } hs_calculator_gateway_conf_t;
 
 typedef struct {
     const hs_calculator_api_t   *calc;
     int64_t                      max_abs_operand;
+    const hs_plugin_info_t      *plugin;
+    int                          preferred;
 } hs_calculator_gateway_t;
 
 
 static hs_rc_t hs_calculator_gateway_add(hs_call_t *call);
+static hs_rc_t hs_calculator_gateway_plugin(hs_call_t *call);
 
 
 static const hs_config_field_t  hs_calculator_gateway_config[] = {
@@ -33,6 +42,10 @@ static const hs_config_field_t  hs_calculator_gateway_config[] = {
       offsetof(hs_calculator_gateway_conf_t, max_abs_operand), "0",
       0, INT64_MAX,
       "Largest absolute value accepted for an operand; 0 means no limit" },
+    { "vendor", HS_CFG_STRING,
+      offsetof(hs_calculator_gateway_conf_t, vendor), "hyperspot", 0, 64,
+      "Vendor of the calculator plugin to use; when none of it is loaded, "
+      "the plugin with the lowest priority; empty: by priority only" },
     HS_CONFIG_FIELD_END
 };
 
@@ -57,6 +70,29 @@ static const char  hs_calculator_gateway_add_response[] =
     "           \"examples\": [42]}"
     " }}";
 
+static const char  hs_calculator_gateway_plugin_response[] =
+    "{\"type\": \"object\","
+    " \"required\": [\"id\", \"vendor\", \"priority\", \"provider\","
+    "              \"preferred\", \"properties\"],"
+    " \"additionalProperties\": false,"
+    " \"properties\": {"
+    "  \"id\": {\"type\": \"string\", \"description\":"
+    "         \"GTS instance id of the plugin\"},"
+    "  \"vendor\": {\"type\": \"string\"},"
+    "  \"priority\": {\"type\": \"integer\"},"
+    "  \"provider\": {\"type\": \"string\", \"description\":"
+    "               \"the module that implements it\"},"
+    "  \"preferred\": {\"type\": \"boolean\", \"description\":"
+    "                \"it is of the configured vendor (false: a fallback)\"},"
+    "  \"properties\": {\"type\": \"object\"}"
+    " }}";
+
+static const hs_response_t  hs_calculator_gateway_plugin_responses[] = {
+    { 200, "The calculator plugin in use",
+      "{\"$ref\": \"#/components/schemas/CalculatorPlugin\"}", NULL },
+    { 0, NULL, NULL, NULL }
+};
+
 static const hs_response_t  hs_calculator_gateway_add_responses[] = {
     { 200, "The sum",
       "{\"$ref\": \"#/components/schemas/CalculatorSum\"}", NULL },
@@ -80,10 +116,22 @@ static const hs_route_t  hs_calculator_gateway_routes[] = {
       .responses = hs_calculator_gateway_add_responses,
       .problems = hs_calculator_gateway_add_problems,
       .access = "public" },
+    { .method = "GET", .path = "/calculator-gateway/v1/calculator/plugin",
+      .operation_id = "calculator_plugin",
+      .summary = "The calculator plugin in use",
+      .description = "The plugin instance selected at startup: its GTS "
+                     "instance id, vendor, priority, the module that "
+                     "provides it, its properties, and whether it is of "
+                     "the configured vendor.",
+      .tags = "calculator",
+      .handler = hs_calculator_gateway_plugin,
+      .responses = hs_calculator_gateway_plugin_responses,
+      .access = "public" },
 };
 
+/* one of the calculator plugins at least (they initialize first) */
 static const char *const  hs_calculator_gateway_deps[] = {
-    "calculator", NULL
+    "calculator|calculator_alt", NULL
 };
 
 
@@ -159,15 +207,50 @@ hs_calculator_gateway_add(hs_call_t *call)
 
 
 static hs_rc_t
+hs_calculator_gateway_plugin(hs_call_t *call)
+{
+    hs_calculator_gateway_t  *gw = call->module_data;
+
+    return hs_call_reply(call, 200,
+               json_pack("{s:s, s:s, s:I, s:s, s:b, s:O}",
+                         "id", gw->plugin->id, "vendor", gw->plugin->vendor,
+                         "priority", (json_int_t) gw->plugin->priority,
+                         "provider", gw->plugin->provider,
+                         "preferred", gw->preferred,
+                         "properties", json_object_get(gw->plugin->content,
+                                                       "properties")));
+}
+
+
+static hs_rc_t
 hs_calculator_gateway_init(hs_module_ctx_t *ctx)
 {
+    int                                  preferred;
     const void                          *api;
     hs_calculator_gateway_t             *gw;
+    const hs_plugin_info_t              *plugin;
     const hs_calculator_gateway_conf_t  *conf;
+
+    conf = ctx->config;
+
+    plugin = hs_plugin_select(ctx->hub, HS_CALCULATOR_PLUGIN_TYPE,
+                              conf->vendor, &preferred);
+    if (plugin == NULL) {
+        hs_error_set(ctx->err, "no calculator plugin is registered (%s)",
+                     HS_CALCULATOR_PLUGIN_TYPE);
+        return HS_ERROR;
+    }
+
+    if (!preferred && conf->vendor[0] != '\0') {
+        hs_log(ctx->log, HS_LOG_WARN, "calculator_gateway: no calculator "
+               "plugin of vendor \"%s\" is loaded; using %s of vendor "
+               "\"%s\" (module %s)", conf->vendor, plugin->id,
+               plugin->vendor, plugin->provider);
+    }
 
     if (hs_clienthub_resolve(ctx->hub, ctx->desc->name,
                              HS_CALCULATOR_API_NAME, HS_CALCULATOR_API_MAJOR,
-                             HS_CALCULATOR_API_MINOR, NULL,
+                             HS_CALCULATOR_API_MINOR, plugin->id,
                              sizeof(hs_calculator_api_t), &api, ctx->err)
         != HS_OK)
     {
@@ -180,10 +263,10 @@ hs_calculator_gateway_init(hs_module_ctx_t *ctx)
         return HS_ENOMEM;
     }
 
-    conf = ctx->config;
-
     gw->calc = api;
     gw->max_abs_operand = conf->max_abs_operand;
+    gw->plugin = plugin;
+    gw->preferred = preferred;
     ctx->data = gw;
 
     return HS_OK;
@@ -198,6 +281,9 @@ hs_calculator_gateway_rest(hs_module_ctx_t *ctx, hs_api_t *api)
         != HS_OK
         || hs_api_add_schema(api, ctx->desc->name, "CalculatorSum",
                              hs_calculator_gateway_add_response, ctx->err)
+           != HS_OK
+        || hs_api_add_schema(api, ctx->desc->name, "CalculatorPlugin",
+                             hs_calculator_gateway_plugin_response, ctx->err)
            != HS_OK)
     {
         return HS_ERROR;

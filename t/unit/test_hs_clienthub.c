@@ -357,12 +357,123 @@ test_many(void)
 }
 
 
+#define TEST_PTYPE  HS_PLUGIN_BASE_TYPE "x.test.api.plugin.v1~"
+#define TEST_PSCHEMA                                                          \
+    "{\"$id\": \"gts://" TEST_PTYPE "\","                                     \
+    " \"$schema\": \"http://json-schema.org/draft-07/schema#\","              \
+    " \"type\": \"object\","                                                 \
+    " \"allOf\": [{\"$ref\": \"gts://" HS_PLUGIN_BASE_TYPE "\"},"             \
+    "  {\"properties\": {\"priority\": {\"type\": \"integer\","              \
+    "                                \"maximum\": 100}}}]}"
+
+
+static void
+test_count_doc(void *data, const json_t *doc)
+{
+    (*(int *) data)++;
+    (void) doc;
+}
+
+
+/* Plugins by GTS id: types, instances, selection. */
+static void
+test_plugins(void)
+{
+    int                      preferred, docs;
+    size_t                   n;
+    hs_rc_t                  rc;
+    hs_error_t               err;
+    hs_clienthub_t          *hub;
+    const hs_plugin_info_t  *p, *all[4];
+
+    hub = hs_clienthub_create();
+
+    ok(hs_plugin_select(hub, TEST_PTYPE, "a", &preferred) == NULL
+       && !preferred, "plugins: none registered");
+
+    rc = hs_plugin_register(hub, "m1", TEST_PTYPE "a.x._.one.v1", "a", 5,
+                            "{}", &err);
+    is_int(rc, HS_EINVAL, "plugins: an instance of an unknown type");
+
+    rc = hs_plugin_add_type(hub, "m1", TEST_PSCHEMA, &err);
+    is_int(rc, HS_OK, "plugins: a plugin type");
+    rc = hs_plugin_add_type(hub, "m2", TEST_PSCHEMA, &err);
+    is_int(rc, HS_OK, "plugins: the same type again");
+    rc = hs_plugin_add_type(hub, "m2", "{\"$id\": \"gts://" TEST_PTYPE "\","
+                            " \"$schema\": \"http://json-schema.org/"
+                            "draft-07/schema#\", \"title\": \"x\"}", &err);
+    is_int(rc, HS_EEXIST, "plugins: another schema under the type id");
+    rc = hs_plugin_add_type(hub, "m3", "{\"$id\": \"gts://gts.x.a.b.c.v1~\","
+                            " \"$schema\": \"http://json-schema.org/"
+                            "draft-07/schema#\"}", &err);
+    is_int(rc, HS_EINVAL, "plugins: a type not under the base");
+    like_str(err.msg, "module \"m3\"", "plugins: the message names the module");
+
+    rc = hs_plugin_register(hub, "m1", TEST_PTYPE "a.x._.one.v1", "a", 5,
+                            "{\"k\": 1}", &err);
+    is_int(rc, HS_OK, "plugins: instance a/5");
+    rc = hs_plugin_register(hub, "m2", TEST_PTYPE "b.x._.two.v1", "b", 1,
+                            "{}", &err);
+    is_int(rc, HS_OK, "plugins: instance b/1");
+    rc = hs_plugin_register(hub, "m3", TEST_PTYPE "a.x._.three.v1", "a", 2,
+                            "{}", &err);
+    is_int(rc, HS_OK, "plugins: instance a/2");
+    rc = hs_plugin_register(hub, "m4", TEST_PTYPE "a.x._.three.v1", "a", 2,
+                            "{}", &err);
+    is_int(rc, HS_EEXIST, "plugins: an id registered twice");
+    rc = hs_plugin_register(hub, "m4", TEST_PTYPE "c.x._.four.v1", "c", 500,
+                            NULL, &err);
+    is_int(rc, HS_EINVAL, "plugins: the type's own rule (priority 100 at most)");
+    like_str(err.msg, "priority", "plugins: the message names the property");
+    rc = hs_plugin_register(hub, "m4", TEST_PTYPE "c.x._.four.v1", "", 2,
+                            "{}", &err);
+    is_int(rc, HS_EINVAL, "plugins: no vendor");
+    rc = hs_plugin_register(hub, "m4", TEST_PTYPE, "c", 2, "{}", &err);
+    is_int(rc, HS_EINVAL, "plugins: a type id is not an instance");
+    rc = hs_plugin_register(hub, "m4", TEST_PTYPE "c.x._.five.v1", "c", 2,
+                            "[1]", &err);
+    is_int(rc, HS_EINVAL, "plugins: properties not an object");
+
+    n = hs_plugin_list(hub, TEST_PTYPE, all, 4);
+    is_int(n, 3, "plugins: three instances");
+    ok(n == 3 && all[0]->priority == 1 && all[1]->priority == 2
+       && all[2]->priority == 5, "plugins: by priority");
+
+    p = hs_plugin_select(hub, TEST_PTYPE, "a", &preferred);
+    is_str(p ? p->id : NULL, TEST_PTYPE "a.x._.three.v1",
+           "plugins: the vendor's lowest priority");
+    ok(preferred, "plugins: preferred");
+    is_str(p ? p->provider : NULL, "m3", "plugins: its provider");
+
+    p = hs_plugin_select(hub, TEST_PTYPE, "z", &preferred);
+    is_str(p ? p->id : NULL, TEST_PTYPE "b.x._.two.v1",
+           "plugins: an absent vendor: the lowest priority");
+    ok(!preferred, "plugins: not preferred");
+    p = hs_plugin_select(hub, TEST_PTYPE, NULL, NULL);
+    is_str(p ? p->vendor : NULL, "b", "plugins: no vendor given");
+    ok(hs_plugin_select(hub, HS_PLUGIN_BASE_TYPE "x.other.api.plugin.v1~",
+                        "a", NULL) == NULL, "plugins: another type has none");
+
+    p = hs_plugin_select(hub, TEST_PTYPE, "a", NULL);
+    is_int(json_integer_value(json_object_get(json_object_get(
+           hs_plugin_list(hub, TEST_PTYPE, all, 4) ? all[2]->content : NULL,
+           "properties"), "k")), 1, "plugins: the instance document");
+
+    docs = 0;
+    n = hs_plugin_each_entity(hub, test_count_doc, &docs);
+    ok(n == 5 && docs == 5, "plugins: base, type and three instances");
+
+    hs_clienthub_destroy(hub);
+}
+
+
 int
 main(void)
 {
     test_publish_resolve();
     test_scopes();
     test_many();
+    test_plugins();
 
     return done_testing();
 }

@@ -1828,6 +1828,9 @@ test_ops(void)
     js = test_json("{'$id': 'gts://gts.a.b.c.d.v1~', 'type': 'object'}");
     r = hs_gts_op_add_type_schema(reg, "gts.a.b.c.e.v1~", js, 1, &rc);
     ok(rc == HS_EINVAL, "op type-schemas: a $id that differs from type_id");
+    is_str(json_string_value(json_object_get(r, "error")),
+           "the schema's \"$id\" differs from type_id gts.a.b.c.e.v1~",
+           "op type-schemas: the error names type_id");
     json_decref(r);
     json_decref(js);
 
@@ -1841,6 +1844,9 @@ test_ops(void)
     json_decref(r);
     r = hs_gts_op_get_entity(reg, "gts.none.none.none.none.v1~", &rc);
     ok(rc == HS_ENOTFOUND, "op get entity: not found");
+    is_str(json_string_value(json_object_get(r, "error")),
+           "gts.none.none.none.none.v1~ is not registered",
+           "op get entity: the error names the id");
     json_decref(r);
 
     r = hs_gts_op_list_entities(reg, 2);

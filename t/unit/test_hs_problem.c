@@ -501,9 +501,42 @@ test_sanitize(void)
 }
 
 
+/* Extension members (RFC 9457 3.2). */
+static void
+test_members(void)
+{
+    char          *out;
+    json_t        *doc;
+    hs_problem_t  *p;
+
+    p = hs_problem_new(HS_PROBLEM_VALIDATION_FAILED, "refused");
+    is_int(hs_problem_set_member(p, "ok", json_false()), HS_OK,
+           "members: ok");
+    is_int(hs_problem_set_member(p, "results", json_pack("[i]", 1)), HS_OK,
+           "members: results");
+    is_int(hs_problem_set_member(p, "status", json_integer(200)), HS_EINVAL,
+           "members: a standard member cannot be replaced");
+    is_int(hs_problem_set_member(p, "errors", json_array()), HS_EINVAL,
+           "members: nor errors");
+
+    out = hs_problem_render(p, "/x", "t1", NULL);
+    doc = out ? json_loads(out, 0, NULL) : NULL;
+    ok(json_is_false(json_object_get(doc, "ok")), "members: rendered");
+    is_int(json_array_size(json_object_get(doc, "results")), 1,
+           "members: rendered with their values");
+    is_int(json_integer_value(json_object_get(doc, "status")), 422,
+           "members: the status stays");
+
+    json_decref(doc);
+    hs_free(out);
+    hs_problem_free(p);
+}
+
+
 int
 main(void)
 {
+    test_members();
     test_kind_table();
     test_kind_by_status();
     test_render_full();

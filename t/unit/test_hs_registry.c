@@ -293,23 +293,52 @@ test_order(const hs_registry_t *reg, char *buf, size_t size)
 }
 
 
-/* 1 when every module comes after all of its dependencies. */
+/* Where module name is in the order, or -1. */
+static long
+test_position(const hs_registry_t *reg, const char *name, size_t len)
+{
+    size_t       j;
+    const char  *n;
+
+    for (j = 0; j < hs_registry_count(reg); j++) {
+        n = hs_registry_module(reg, j)->desc->name;
+        if (strlen(n) == len && strncmp(n, name, len) == 0) {
+            return (long) j;
+        }
+    }
+
+    return -1;
+}
+
+
+/*
+ * 1 when every module comes after all of its dependencies: each loaded
+ * alternative of an "a|b" entry, at least one of them loaded.
+ */
 static int
 test_deps_first(const hs_registry_t *reg)
 {
-    size_t              i, j;
+    long                at;
+    size_t              i, len, loaded;
+    const char         *p, *e;
     const char *const  *d;
-    int                 found;
 
     for (i = 0; i < hs_registry_count(reg); i++) {
         for (d = hs_registry_module(reg, i)->desc->deps; d && *d; d++) {
-            found = 0;
-            for (j = 0; j < i; j++) {
-                if (strcmp(hs_registry_module(reg, j)->desc->name, *d) == 0) {
-                    found = 1;
+            loaded = 0;
+            for (p = *d; ; p = e + 1) {
+                e = strchr(p, '|');
+                len = e ? (size_t) (e - p) : strlen(p);
+                at = test_position(reg, p, len);
+                if (at >= (long) i) {
+                    return 0;
+                }
+                loaded += at >= 0;
+                if (e == NULL) {
+                    break;
                 }
             }
-            if (!found) {
+            if (loaded == 0) {
                 return 0;
             }
         }
@@ -395,6 +424,13 @@ test_ordering(void)
                   "db calc auth gw log", "a realistic graph");
     test_order_ok("z:y y:x x:w w:v v:u u", "u v w x y z", "a long chain");
     test_order_ok("m:a,b,c,a c b a", "a b c m", "a repeated dependency");
+    test_order_ok("gw:p1|p2 p2 p1", "p1 p2 gw",
+                  "alternatives: every loaded one first, in declared order");
+    test_order_ok("gw:p1|p2 p2", "p2 gw", "alternatives: one is enough");
+    test_order_ok("gw:p1|p2|p3 x p1:x", "x p1 gw",
+                  "alternatives: the first one only");
+    test_order_ok("gw:p1|p2,db db p2:db", "db p2 gw",
+                  "alternatives beside a plain dependency");
 
     test_order_fails("a:ghost b", HS_ENOTFOUND,
                      "hyperspot module \"a\" depends on \"ghost\", which is "
@@ -404,6 +440,14 @@ test_ordering(void)
                      "hyperspot module \"c\" depends on \"zzz\", which is "
                      "not loaded (add its load_module line)",
                      "missing dependency deeper down");
+    test_order_fails("gw:p1|p2|p3 x", HS_ENOTFOUND,
+                     "hyperspot module \"gw\" depends on \"p1\", which is "
+                     "not loaded, nor is any alternative (\"p2\", \"p3\"): "
+                     "add a load_module line for one of them",
+                     "no alternative loaded");
+    test_order_fails("gw:p1|p2 p2:gw", HS_ERROR,
+                     "hyperspot module dependency cycle: gw -> p2 -> gw",
+                     "a cycle through an alternative");
     test_order_fails("a:b b:a", HS_ERROR,
                      "hyperspot module dependency cycle: a -> b -> a",
                      "2-module cycle");

@@ -19,6 +19,23 @@
 #define HS_CALCULATOR_API_MAJOR  1
 #define HS_CALCULATOR_API_MINOR  0
 
+/*
+ * Calculators are plugins (hs_plugin.h): each implementation registers
+ * an instance of this plugin type and publishes its client scoped by the
+ * instance id; calculator_gateway selects one by vendor and priority.
+ * Every implementation registers the same type schema.
+ */
+#define HS_CALCULATOR_PLUGIN_TYPE                                             \
+    HS_PLUGIN_BASE_TYPE "x.calculator.api.plugin.v1~"
+
+#define HS_CALCULATOR_PLUGIN_SCHEMA                                           \
+    "{\"$id\": \"gts://" HS_CALCULATOR_PLUGIN_TYPE "\","                      \
+    " \"$schema\": \"http://json-schema.org/draft-07/schema#\","              \
+    " \"title\": \"Calculator plugin\","                                     \
+    " \"description\": \"An implementation of hs.calculator.api\","           \
+    " \"type\": \"object\","                                                 \
+    " \"allOf\": [{\"$ref\": \"gts://" HS_PLUGIN_BASE_TYPE "\"}]}"
+
 typedef struct {
     void     *self;
 
