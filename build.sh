@@ -213,9 +213,11 @@ render_conf() {
     local prefix="$1" listen="$2" user="$3" mods="" so
 
     for so in ngx_http_hyperspot_module ngx_http_hs_calculator_module \
+              ngx_http_hs_calculator_alt_module \
               ngx_http_hs_calculator_gateway_module \
               ngx_http_hs_users_info_module ngx_http_hs_tenants_module \
-              ngx_http_hs_access_module ngx_http_hs_audit_module; do
+              ngx_http_hs_access_module ngx_http_hs_audit_module \
+              ngx_http_hs_types_registry_module; do
         mods+="load_module $MODULES_OUT/$so.so;\\n"
     done
 

@@ -9,7 +9,8 @@ use Test::More;
 use File::Temp qw(tempdir);
 use HsTest;
 
-my @mods = qw(calculator calculator_gateway users_info tenants access audit);
+my @mods = qw(calculator calculator_alt calculator_gateway users_info tenants access audit
+              types_registry);
 plan skip_all => 'modules not built' unless HsTest::have_modules(@mods);
 
 my $repo = "$FindBin::Bin/..";
