@@ -126,6 +126,7 @@ typedef struct {
     ngx_str_t             dev_subject;    /* hyperspot_dev_subject */
     ngx_str_t             dev_header;     /* hyperspot_dev_tenant_header */
     ngx_array_t          *dev_roles;      /* hyperspot_dev_roles */
+    hs_secctx_t          *dev_sec;        /* per worker: built once */
     ngx_uint_t            serves_below;   /* a location inside is on */
 } ngx_http_hyperspot_loc_conf_t;
 

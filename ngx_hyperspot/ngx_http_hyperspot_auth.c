@@ -167,10 +167,12 @@ ngx_http_hyperspot_dev_secctx(ngx_http_request_t *r,
 {
     ngx_str_t         tenant, *role;
     ngx_uint_t        i;
+    hs_secctx_t      *sec;
     ngx_table_elt_t  *h;
     const hs_rbac_t  *rb;
 
     tenant = hlcf->dev_tenant;
+    h = NULL;
 
     if (hlcf->dev_header.len) {
         h = ngx_http_hyperspot_header(r, (char *) hlcf->dev_header.data,
@@ -179,7 +181,16 @@ ngx_http_hyperspot_dev_secctx(ngx_http_request_t *r,
                                        h->value.len))
         {
             tenant = h->value;
+
+        } else {
+            h = NULL;
         }
+    }
+
+    /* the location's own development context is the same every time */
+    if (h == NULL && hlcf->dev_sec != NULL) {
+        ctx->sec = *hlcf->dev_sec;
+        return NGX_OK;
     }
 
     if (hs_secctx_init(&ctx->sec, (char *) tenant.data, tenant.len,
@@ -194,14 +205,22 @@ ngx_http_hyperspot_dev_secctx(ngx_http_request_t *r,
 
     if (hlcf->dev_roles == NULL) {
         hs_rbac_grant_pattern(rb, &ctx->sec, "*", 1);
-        return NGX_OK;
+
+    } else {
+        role = hlcf->dev_roles->elts;
+
+        for (i = 0; i < hlcf->dev_roles->nelts; i++) {
+            hs_rbac_grant_role(rb, &ctx->sec, (char *) role[i].data,
+                               role[i].len);
+        }
     }
 
-    role = hlcf->dev_roles->elts;
-
-    for (i = 0; i < hlcf->dev_roles->nelts; i++) {
-        hs_rbac_grant_role(rb, &ctx->sec, (char *) role[i].data,
-                           role[i].len);
+    if (h == NULL) {
+        sec = ngx_palloc(ngx_cycle->pool, sizeof(hs_secctx_t));
+        if (sec != NULL) {
+            *sec = ctx->sec;
+            hlcf->dev_sec = sec;
+        }
     }
 
     return NGX_OK;

@@ -255,6 +255,16 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
                                          hs_api_op_produces(op));
     }
 
+    /* the core's own operations are public and answered from memory */
+    if (ctx->match.route->flags & HS_ROUTE_EVENT_LOOP) {
+        nrc = ngx_http_discard_request_body(r);
+        if (nrc != NGX_OK) {
+            return nrc;
+        }
+
+        return ((ngx_http_hyperspot_builtin_pt) ctx->match.data)(r);
+    }
+
     switch (ngx_http_hyperspot_secctx(r, ctx)) {
     case NGX_OK:
         break;
@@ -300,15 +310,6 @@ ngx_http_hyperspot_handler(ngx_http_request_t *r)
                                          "the database is not ready "
                                          "(migrations pending); retry "
                                          "later");
-    }
-
-    if (ctx->match.route->flags & HS_ROUTE_EVENT_LOOP) {
-        nrc = ngx_http_discard_request_body(r);
-        if (nrc != NGX_OK) {
-            return nrc;
-        }
-
-        return ((ngx_http_hyperspot_builtin_pt) ctx->match.data)(r);
     }
 
     if (r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH)
