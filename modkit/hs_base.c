@@ -142,6 +142,69 @@ hs_log(const hs_log_t *log, hs_log_level_t level, const char *fmt, ...)
 }
 
 
+int
+hs_utf8_valid(const char *s, size_t len)
+{
+    size_t          i, n, k;
+    uint32_t        cp;
+    uint64_t        w;
+    const uint8_t  *p = (const uint8_t *) s;
+
+    i = 0;
+
+    while (i < len) {
+        /* ASCII, eight bytes at a time */
+        if (i + 8 <= len) {
+            memcpy(&w, p + i, 8);
+            if ((w & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+
+        if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+            n = 1; cp = p[i] & 0x1f;
+
+        } else if (p[i] >= 0xe0 && p[i] <= 0xef) {
+            n = 2; cp = p[i] & 0x0f;
+
+        } else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+            n = 3; cp = p[i] & 0x07;
+
+        } else {
+            return 0;
+        }
+
+        if (i + n >= len) {
+            return 0;               /* cut short */
+        }
+
+        for (k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80) {
+                return 0;
+            }
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+
+        if ((n == 2 && cp < 0x800)
+            || (n == 3 && (cp < 0x10000 || cp > 0x10ffff))
+            || (cp >= 0xd800 && cp <= 0xdfff))
+        {
+            return 0;
+        }
+
+        i += n + 1;
+    }
+
+    return 1;
+}
+
+
 void
 hs_utf8_sanitize(char *s)
 {

@@ -68,22 +68,48 @@ hs__jbuf_add(hs__jbuf_t *b, const char *s, size_t n)
 }
 
 
+/* 1: the byte is written escaped ('"', '\\' and control characters) */
+static const unsigned char  hs__json_esc[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0
+};
+
+
 static void
 hs__json_string(hs__jbuf_t *b, const char *s, size_t n)
 {
-    char                  esc[8];
+    char                  esc[8], *p;
     size_t                i, run;
     unsigned char         c;
     static const char     hex[] = "0123456789ABCDEF";
 
-    hs__jbuf_add(b, "\"", 1);
+    /* the common case: nothing to escape, one copy */
+    if (hs__jbuf_grow(b, n + 2) != 0) {
+        return;
+    }
 
-    run = 0;
+    p = b->p + b->len;
+    *p++ = '"';
 
     for (i = 0; i < n; i++) {
+        if (hs__json_esc[(unsigned char) s[i]]) {
+            break;
+        }
+    }
+
+    memcpy(p, s, i);
+    b->len += i + 1;
+
+    run = i;
+
+    for ( /* void */ ; i < n; i++) {
         c = (unsigned char) s[i];
 
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (!hs__json_esc[c]) {
             continue;
         }
 

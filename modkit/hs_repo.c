@@ -325,7 +325,8 @@ hs__row(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r)
             j = json_boolean(v.i);
             break;
         default:
-            j = json_stringn(v.s, v.len);
+            j = hs_utf8_valid(v.s, v.len) ? json_stringn_nocheck(v.s, v.len)
+                                          : NULL;
             break;
         }
 
@@ -408,6 +409,23 @@ hs__bind_key(const hs_repo_table_t *t, const hs_secctx_t *sec,
     p->n = 0;
     hs__bind_text(p, sec->tenant_id);
 
+    if ((*f)->type == HS_OD_UUID) {
+        /* an id: normalized, no JSON value needed */
+        *jv = NULL;
+
+        if (hs_uuid_normalize(value, strlen(value), p->texts[p->n])
+            != HS_OK)
+        {
+            hs_error_set(err, "no such %s", t->resource);
+            return HS_ENOTFOUND;
+        }
+
+        p->v[p->n] = hs_dbv_text(p->texts[p->n], HS_UUID_LEN);
+        p->n++;
+
+        return HS_OK;
+    }
+
     *jv = json_string(value);
     rc = *jv ? hs__bind(p, *f, *jv, err) : HS_ENOMEM;
 
@@ -464,9 +482,13 @@ hs__get_by(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
 
     hs__sb_cat(&b, "SELECT ");
     hs__columns(&b, t);
-    hs__sb_add(&b, " FROM %s WHERE ", t->table);
+    hs__sb_cat(&b, " FROM ");
+    hs__sb_cat(&b, t->table);
+    hs__sb_cat(&b, " WHERE ");
     hs__scope(&b, h);
-    hs__sb_add(&b, " AND %s = $2 LIMIT 1", f->column);
+    hs__sb_cat(&b, " AND ");
+    hs__sb_cat(&b, f->column);
+    hs__sb_cat(&b, " = $2 LIMIT 1");
 
     rc = hs__run(db, &b, &p, &res, err);
     json_decref(jv);

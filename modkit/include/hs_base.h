@@ -56,6 +56,9 @@ HS_API void hs_free(void *p);
 HS_API char *hs_strdup(const char *s);
 HS_API char *hs_strndup(const char *s, size_t n);
 
+/* 1: s[0..len) is valid UTF-8 (NUL bytes allowed). */
+HS_API int hs_utf8_valid(const char *s, size_t len);
+
 /* Replaces bytes that are not valid UTF-8 with '?', in place. */
 HS_API void hs_utf8_sanitize(char *s);
 

@@ -174,9 +174,54 @@ test_limits(void)
 }
 
 
+/* hs_utf8_valid() agrees with jansson's own check, byte sequence by one */
+static void
+test_utf8(void)
+{
+    size_t       i, j, agree, n;
+    json_t      *v;
+    unsigned     seed;
+    char         buf[24];
+
+    static const char *const  cases[] = {
+        "", "plain", "caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\xc3", "\xc3\x28", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+        "\xc0\xaf", "\xe0\x80\xaf", "\xff", "abcdefgh\xc3\xa9ijklmnop",
+        "abcdefghijklmno\xe2", "12345678\x80"
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        n = strlen(cases[i]);
+        v = json_stringn(cases[i], n);
+        is_int(hs_utf8_valid(cases[i], n), v != NULL,
+               "case %zu: as jansson", i);
+        json_decref(v);
+    }
+
+    /* random short byte strings, biased towards the interesting bytes */
+    seed = 12345;
+    agree = 0;
+
+    for (i = 0; i < 20000; i++) {
+        n = (seed = seed * 1103515245 + 12345) % sizeof(buf);
+        for (j = 0; j < n; j++) {
+            seed = seed * 1103515245 + 12345;
+            buf[j] = (char) ((seed >> 16) % 4 == 0 ? 'a'
+                             : 0x80 + (seed >> 8) % 0x80);
+        }
+        v = json_stringn(buf, n);
+        agree += hs_utf8_valid(buf, n) == (v != NULL);
+        json_decref(v);
+    }
+
+    is_int(agree, 20000, "20000 random strings: the same verdict");
+}
+
+
 int
 main(void)
 {
+    test_utf8();
     test_scalars();
     test_strings();
     test_containers();
