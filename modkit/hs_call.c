@@ -15,10 +15,30 @@
 static void hs__call_internal(hs_call_t *call, const char *why);
 
 
+/*
+ * Freed calls kept for the next ones, per thread: a call is larger than
+ * what malloc serves from its per-thread caches, and the event loop makes
+ * one per request.
+ */
+#define HS__CALL_SPARE  64
+
+static __thread hs_call_t  *hs__call_spare[HS__CALL_SPARE];
+static __thread size_t      hs__call_nspare;
+
+
 hs_call_t *
 hs_call_new(void)
 {
-    return hs_calloc(1, sizeof(hs_call_t));
+    hs_call_t  *call;
+
+    if (hs__call_nspare == 0) {
+        return hs_calloc(1, sizeof(hs_call_t));
+    }
+
+    call = hs__call_spare[--hs__call_nspare];
+    memset(call, 0, sizeof(hs_call_t));
+
+    return call;
 }
 
 
@@ -52,6 +72,12 @@ hs_call_free(hs_call_t *call)
     json_decref(call->json);
     json_decref(call->response);
     hs_problem_free(call->problem);
+
+    if (hs__call_nspare < HS__CALL_SPARE) {
+        hs__call_spare[hs__call_nspare++] = call;
+        return;
+    }
+
     hs_free(call);
 }
 
