@@ -156,6 +156,8 @@ ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
     ngx_table_elt_t           *h;
     ngx_http_hyperspot_ctx_t  *ctx;
 
+    static const u_char  hex[] = "0123456789abcdef";
+
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_hyperspot_module);
     if (ctx != NULL) {
         return ctx;
@@ -185,8 +187,16 @@ ngx_http_hyperspot_get_ctx(ngx_http_request_t *r)
         hi = ngx_http_hyperspot_rid_next();
         lo = ngx_http_hyperspot_rid_next();
 
-        p = ngx_sprintf(ctx->rid, "%016uxL%016uxL", hi, lo);
-        ctx->rid_len = p - ctx->rid;
+        /* 32 hex digits, high bits first */
+        for (p = ctx->rid + 31; p >= ctx->rid + 16; p--, lo >>= 4) {
+            *p = hex[lo & 0xf];
+        }
+
+        for ( /* void */ ; p >= ctx->rid; p--, hi >>= 4) {
+            *p = hex[hi & 0xf];
+        }
+
+        ctx->rid_len = NGX_HTTP_HYPERSPOT_RID_LEN;
     }
 
     ctx->rid[ctx->rid_len] = '\0';
