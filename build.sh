@@ -31,7 +31,7 @@ HS_LISTEN="${HS_LISTEN:-127.0.0.1:8087}"
 
 # Debian packages: to build and run, and what the tests and benchmarks use.
 PKGS_BUILD=(build-essential pkg-config nginx nginx-dev libjansson-dev
-            libyaml-dev libjwt-dev libssl-dev libsqlite3-dev libpq-dev
+            libyaml-dev libssl-dev libsqlite3-dev libpq-dev
             libpcre2-dev sqlite3)
 PKGS_TEST=(perl curl wrk json-schema-test-suite chromium postgresql
            python3-jwt python3-cryptography openssl)

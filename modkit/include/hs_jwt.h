@@ -1,10 +1,11 @@
 /*
  * JWT (compact JWS) verification against a JWKS key set.
  *
- * hs_jwt_verify() is the only code in HyperSpot that touches libjwt: it
- * checks the header itself first (algorithm pinned by the policy, "none"
- * rejected, key family bound to the algorithm), lets libjwt check the
- * signature, then checks exp/nbf/iss/aud and the required claims.
+ * hs_jwt_verify() is the only code in HyperSpot that verifies tokens: it
+ * checks the header first (algorithm pinned by the policy, "none"
+ * rejected, key family bound to the algorithm), checks the
+ * signature with OpenSSL against keys parsed once, then checks
+ * exp/nbf/iss/aud and the required claims.
  *
  * A key set is read-only after hs_jwks_parse(): any number of threads may
  * verify with one hs_jwks_t at the same time.
@@ -46,7 +47,7 @@ typedef struct hs_jwks_s  hs_jwks_t;
 
 /*
  * Parses an RFC 7517 JWK Set: RSA (n, e), EC P-256/P-384 (crv, x, y) and
- * oct (k) keys; public keys are converted to PEM for libjwt.  Keys with
+ * oct (k) keys; public keys become OpenSSL keys once, here.  Keys with
  * "use" other than "sig" are skipped.
  */
 HS_API hs_jwks_t *hs_jwks_parse(const char *json, size_t len,
