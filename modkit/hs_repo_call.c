@@ -58,8 +58,9 @@ hs_repo_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
 
 
 hs_rc_t
-hs_repo_reply_list(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
-    const hs_od_limits_t *limits, const char *default_orderby)
+hs_repo_call_page(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
+    const hs_od_limits_t *limits, const char *default_orderby,
+    hs_repo_page_t *page)
 {
     char                 *buf;
     size_t                size, keylen;
@@ -68,8 +69,9 @@ hs_repo_reply_list(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
     const char           *cur, *order;
     hs_problem_t         *p;
     hs_od_query_t        *q;
-    hs_repo_page_t        page;
     const unsigned char  *key;
+
+    memset(page, 0, sizeof(hs_repo_page_t));
 
     key = hs_cursor_key(&keylen);
     p = NULL;
@@ -101,12 +103,29 @@ hs_repo_reply_list(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
     }
 
     rc = hs_repo_list(db, &call->sec, t, q, cur != NULL && cur[0], key,
-                      keylen, &page, &err);
+                      keylen, page, &err);
     hs_od_free(q);
     hs_free(buf);
 
     if (rc != HS_OK) {
+        memset(page, 0, sizeof(hs_repo_page_t));
         return hs_repo_fail(call, rc, &err, t->resource);
+    }
+
+    return HS_OK;
+}
+
+
+hs_rc_t
+hs_repo_reply_list(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
+    const hs_od_limits_t *limits, const char *default_orderby)
+{
+    hs_rc_t         rc;
+    hs_repo_page_t  page;
+
+    rc = hs_repo_call_page(call, db, t, limits, default_orderby, &page);
+    if (rc != HS_OK || call->problem != NULL) {
+        return rc;
     }
 
     rc = hs_call_reply(call, 200, hs_repo_page_json(&page));

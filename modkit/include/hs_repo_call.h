@@ -87,6 +87,15 @@ HS_API hs_rc_t hs_repo_reply_list(hs_call_t *call, hs_db_t *db,
     const char *default_orderby);
 
 /*
+ * The same page, for a handler that changes its rows before it answers:
+ * HS_OK with *page filled (release it), or with call->problem set (a bad
+ * query, a repository failure) and *page empty.
+ */
+HS_API hs_rc_t hs_repo_call_page(hs_call_t *call, hs_db_t *db,
+    const hs_repo_table_t *t, const hs_od_limits_t *limits,
+    const char *default_orderby, hs_repo_page_t *page);
+
+/*
  * The problem of a repository result: HS_ENOTFOUND 404 ("no such
  * <what>"), HS_EEXIST 409, HS_EAGAIN 503, HS_EINVAL 400. Anything else is
  * logged at error level with the call's module and request id and

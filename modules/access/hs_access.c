@@ -93,50 +93,9 @@ hs_rc_t
 hs_access_list_page(hs_call_t *call, const hs_repo_table_t *t,
     hs_repo_page_t *page)
 {
-    char                 *buf;
-    size_t                size, keylen;
-    hs_rc_t               rc;
-    hs_error_t            err;
-    hs_problem_t         *p;
-    hs_od_query_t        *q;
-    const char           *cur;
-    hs_access_t          *ac = call->module_data;
-    const unsigned char  *key;
+    hs_access_t  *ac = call->module_data;
 
-    key = hs_cursor_key(&keylen);
-    p = NULL;
-
-    /* a decoded value is never longer than the query string */
-    size = strlen(call->query) + 1;
-    buf = hs_alloc(5 * size);
-    if (buf == NULL) {
-        return HS_ENOMEM;
-    }
-
-    cur = hs_call_query(call, "cursor", buf, size);
-
-    q = hs_od_parse(t->fields, "id",
-                    hs_call_query(call, "$filter", buf + size, size),
-                    hs_call_query(call, "$orderby", buf + 2 * size, size),
-                    hs_call_query(call, "$select", buf + 3 * size, size),
-                    hs_call_query(call, "limit", buf + 4 * size, size),
-                    cur, &ac->limits, key, keylen, &p);
-    if (q == NULL) {
-        hs_free(buf);
-        return p != NULL ? hs_call_fail(call, p) : HS_ENOMEM;
-    }
-
-    rc = hs_repo_list(ac->db, &call->sec, t, q, cur != NULL && cur[0], key,
-                      keylen, page, &err);
-    hs_od_free(q);
-    hs_free(buf);
-
-    if (rc != HS_OK) {
-        memset(page, 0, sizeof(hs_repo_page_t));
-        return hs_access_fail(call, rc, &err, t->resource);
-    }
-
-    return HS_OK;
+    return hs_repo_call_page(call, ac->db, t, &ac->limits, NULL, page);
 }
 
 
@@ -246,17 +205,7 @@ static const char  hs_access_roles_schema[] =
     "  }}}}}";
 
 static const char  hs_access_page_schema[] =
-    "{\"type\": \"object\", \"required\": [\"items\", \"page_info\"],"
-    " \"properties\": {"
-    "  \"items\": {\"type\": \"array\", \"items\": {\"type\": \"object\"}},"
-    "  \"page_info\": {\"type\": \"object\","
-    "   \"required\": [\"limit\"],"
-    "   \"properties\": {"
-    "    \"next_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"prev_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"limit\": {\"type\": \"integer\"}"
-    "   }}"
-    " }}";
+    HS_REPO_PAGE_SCHEMA("The rows of this page");
 
 
 /* ------------------------------------------------------- operations */
@@ -266,18 +215,9 @@ static const hs_param_t  hs_access_id_param[] = {
     { NULL, NULL, 0, NULL, NULL }
 };
 
-/* checked by the OData parser (400 with the position of the mistake) */
 static const hs_param_t  hs_access_list_params[] = {
-    { "$filter", "query", 0, "{\"type\": \"string\"}",
-      "OData filter, e.g. revoked_at eq null" },
-    { "$orderby", "query", 0, "{\"type\": \"string\"}",
-      "OData ordering, e.g. created_at desc" },
-    { "$select", "query", 0, "{\"type\": \"string\"}",
-      "Fields to return" },
-    { "limit", "query", 0, "{\"type\": \"string\"}", "Page size" },
-    { "cursor", "query", 0, "{\"type\": \"string\"}",
-      "next_cursor or prev_cursor of a previous page" },
-    { NULL, NULL, 0, NULL, NULL }
+    HS_REPO_LIST_PARAMS("OData filter, e.g. revoked_at eq null",
+                        "OData ordering, e.g. created_at desc")
 };
 
 #define HS_ACCESS_RESPONSE(name, status, text, schema)                        \

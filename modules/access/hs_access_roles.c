@@ -184,18 +184,10 @@ hs_access_assignments_create(hs_call_t *call)
 hs_rc_t
 hs_access_assignments_list(hs_call_t *call)
 {
-    hs_rc_t         rc;
-    hs_repo_page_t  page;
+    hs_access_t  *ac = call->module_data;
 
-    rc = hs_access_list_page(call, &hs_access_assignments, &page);
-    if (rc != HS_OK || call->problem != NULL) {
-        return rc;
-    }
-
-    rc = hs_call_reply(call, 200, hs_repo_page_json(&page));
-    hs_repo_page_release(&page);
-
-    return rc;
+    return hs_repo_reply_list(call, ac->db, &hs_access_assignments,
+                              &ac->limits, NULL);
 }
 
 

@@ -432,17 +432,7 @@ static const char  hs_tenants_update_schema[] =
     " }}";
 
 static const char  hs_tenants_page_schema[] =
-    "{\"type\": \"object\", \"required\": [\"items\", \"page_info\"],"
-    " \"properties\": {"
-    "  \"items\": {\"type\": \"array\", \"items\": {\"type\": \"object\"}},"
-    "  \"page_info\": {\"type\": \"object\","
-    "   \"required\": [\"limit\"],"
-    "   \"properties\": {"
-    "    \"next_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"prev_cursor\": {\"type\": [\"string\", \"null\"]},"
-    "    \"limit\": {\"type\": \"integer\"}"
-    "   }}"
-    " }}";
+    HS_REPO_PAGE_SCHEMA("The tenants of this page");
 
 
 /* ------------------------------------------------------- operations */
