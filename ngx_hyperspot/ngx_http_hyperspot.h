@@ -24,7 +24,6 @@ typedef struct {
     ngx_str_t                  name;
     ngx_http_hyperspot_job_t  *head;
     ngx_http_hyperspot_job_t **tail;
-    ngx_uint_t                 pending;
     ngx_event_t                flush;      /* posted: sends them off */
 } ngx_http_hyperspot_dispatcher_t;
 

@@ -69,6 +69,8 @@ static ngx_http_hyperspot_batch_t *ngx_http_hyperspot_batch_new(
     ngx_http_hyperspot_dispatcher_t *d, ngx_log_t *log);
 static void ngx_http_hyperspot_batch_post(ngx_http_hyperspot_batch_t *b,
     ngx_log_t *log);
+static void ngx_http_hyperspot_queue(ngx_http_hyperspot_dispatcher_t *d,
+    ngx_http_hyperspot_job_t *job);
 static void ngx_http_hyperspot_job_fail(ngx_http_hyperspot_job_t *job,
     ngx_http_hyperspot_dispatcher_t *d);
 static void ngx_http_hyperspot_job_abort(void *data);
@@ -394,7 +396,6 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     ngx_int_t                         rc;
     ngx_pool_cleanup_t               *cln;
     ngx_http_hyperspot_job_t         *job;
-    ngx_http_hyperspot_dispatcher_t  *d;
     ngx_http_hyperspot_loc_conf_t    *hlcf;
     ngx_http_hyperspot_main_conf_t   *hmcf;
 
@@ -477,18 +478,23 @@ ngx_http_hyperspot_dispatch(ngx_http_request_t *r,
     cln->handler = ngx_http_hyperspot_job_abort;
     cln->data = job;
 
-    /* posted at the end of this turn of the event loop, with the others */
-    d = hlcf->dispatcher;
+    ngx_http_hyperspot_queue(hlcf->dispatcher, job);
 
+    return NGX_DONE;
+}
+
+
+/* Queues a job: posted at the end of this turn of the event loop. */
+static void
+ngx_http_hyperspot_queue(ngx_http_hyperspot_dispatcher_t *d,
+    ngx_http_hyperspot_job_t *job)
+{
     *d->tail = job;
     d->tail = &job->next;
-    d->pending++;
 
     if (!d->flush.posted) {
         ngx_post_event(&d->flush, &ngx_posted_events);
     }
-
-    return NGX_DONE;
 }
 
 
@@ -508,13 +514,7 @@ ngx_http_hyperspot_post_detached(ngx_http_hyperspot_dispatcher_t *d,
     job->op = NGX_HTTP_HYPERSPOT_NO_OP;
     job->detached = 1;
 
-    *d->tail = job;
-    d->tail = &job->next;
-    d->pending++;
-
-    if (!d->flush.posted) {
-        ngx_post_event(&d->flush, &ngx_posted_events);
-    }
+    ngx_http_hyperspot_queue(d, job);
 
     return NGX_OK;
 }
@@ -539,7 +539,6 @@ ngx_http_hyperspot_flush(ngx_event_t *ev)
 
     d->head = NULL;
     d->tail = &d->head;
-    d->pending = 0;
 
     b = NULL;
 
