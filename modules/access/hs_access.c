@@ -40,31 +40,14 @@ hs_rc_t
 hs_access_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
     const char *what)
 {
-    switch (rc) {
-
-    case HS_ENOTFOUND:
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_NOT_FOUND,
-                                                 "no such %s", what));
-
-    case HS_EEXIST:
+    /* a conflict names the resource, not the database's constraint */
+    if (rc == HS_EEXIST) {
         return hs_call_fail(call, hs_problem_new(HS_PROBLEM_CONFLICT,
                                                  "the %s exists already",
                                                  what));
-
-    case HS_EAGAIN:
-        return hs_call_fail(call, hs_problem_new(
-                   HS_PROBLEM_SERVICE_UNAVAILABLE,
-                   "the database is unavailable; retry later"));
-
-    case HS_EINVAL:
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_BAD_REQUEST,
-                                                 "%s", err->msg));
-
-    default:
-        hs_log(call->log, HS_LOG_ERR, "access: %s: %s (request id %s)", what,
-               err->msg, call->request_id);
-        return HS_ERROR;
     }
+
+    return hs_repo_fail(call, rc, err, what);
 }
 
 

@@ -442,19 +442,11 @@ static const hs_param_t  hs_tenants_id_param[] = {
     { NULL, NULL, 0, NULL, NULL }
 };
 
-/* checked by the OData parser (400 with the position of the mistake) */
 static const hs_param_t  hs_tenants_list_params[] = {
     { "id", "path", 1, HS_TN_UUID, "The tenant's id" },
-    { "$filter", "query", 0, "{\"type\": \"string\"}",
-      "OData filter, e.g. status eq 'active' and startswith(name,'A')" },
-    { "$orderby", "query", 0, "{\"type\": \"string\"}",
-      "OData ordering, e.g. name asc" },
-    { "$select", "query", 0, "{\"type\": \"string\"}",
-      "Fields to return" },
-    { "limit", "query", 0, "{\"type\": \"string\"}", "Page size" },
-    { "cursor", "query", 0, "{\"type\": \"string\"}",
-      "next_cursor or prev_cursor of a previous page" },
-    { NULL, NULL, 0, NULL, NULL }
+    HS_REPO_LIST_PARAMS("OData filter, e.g. status eq 'active' and "
+                        "startswith(name,'A')",
+                        "OData ordering, e.g. name asc")
 };
 
 #define HS_TN_RESPONSE(name, status, text, schema)                            \

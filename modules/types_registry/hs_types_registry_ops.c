@@ -200,6 +200,30 @@ hs_types_registry_ops_lock(hs_call_t *call, int write, hs_rc_t *rc)
 }
 
 
+/* An operation on the registry that takes one identifier (or path). */
+typedef json_t *(*hs_types_registry_op1_pt)(hs_gts_registry_t *reg,
+    const char *arg, hs_rc_t *rc);
+
+static hs_rc_t
+hs_types_registry_ops_one(hs_call_t *call, int write, const char *arg,
+    hs_types_registry_op1_pt op, int kind)
+{
+    json_t             *body;
+    hs_rc_t             rc;
+    hs_gts_registry_t  *reg;
+
+    reg = hs_types_registry_ops_lock(call, write, &rc);
+    if (reg == NULL) {
+        return rc;
+    }
+
+    body = op(reg, arg, &rc);
+    hs_types_registry_release(call->module_data);
+
+    return hs_types_registry_ops_reply(call, body, rc, kind);
+}
+
+
 /* ------------------------------------------------- registry operations */
 
 static hs_rc_t
@@ -296,20 +320,9 @@ hs_types_registry_ops_type_schema(hs_call_t *call)
 static hs_rc_t
 hs_types_registry_ops_get(hs_call_t *call)
 {
-    json_t             *body;
-    hs_rc_t             rc;
-    hs_gts_registry_t  *reg;
-
-    reg = hs_types_registry_ops_lock(call, 0, &rc);
-    if (reg == NULL) {
-        return rc;
-    }
-
-    body = hs_gts_op_get_entity(reg, hs_call_param(call, "gts_id"), &rc);
-    hs_types_registry_release(call->module_data);
-
-    return hs_types_registry_ops_reply(call, body, rc,
-                                       HS_TYPES_REGISTRY_OP_GET);
+    return hs_types_registry_ops_one(call, 0, hs_call_param(call, "gts_id"),
+                                     hs_gts_op_get_entity,
+                                     HS_TYPES_REGISTRY_OP_GET);
 }
 
 
@@ -317,58 +330,31 @@ hs_types_registry_ops_get(hs_call_t *call)
 static hs_rc_t
 hs_types_registry_ops_validate(hs_call_t *call)
 {
-    json_t             *body;
-    hs_rc_t             rc;
-    const char         *what;
-    hs_gts_registry_t  *reg;
+    const char  *what = call->route->data;
 
-    what = call->route->data;
-
-    reg = hs_types_registry_ops_lock(call, 1, &rc);
-    if (reg == NULL) {
-        return rc;
-    }
-
-    if (strcmp(what, "instance_id") == 0) {
-        body = hs_gts_op_validate_instance(reg,
-                   hs_types_registry_ops_body_str(call, what), &rc);
-
-    } else if (strcmp(what, "type_id") == 0) {
-        body = hs_gts_op_validate_type_schema(reg,
-                   hs_types_registry_ops_body_str(call, what), &rc);
-
-    } else {
-        body = hs_gts_op_validate_entity(reg,
-                   hs_types_registry_ops_body_str(call, what), &rc);
-    }
-
-    hs_types_registry_release(call->module_data);
-
-    return hs_types_registry_ops_reply(call, body, rc,
-                                       HS_TYPES_REGISTRY_OP_PURE);
+    return hs_types_registry_ops_one(call, 1,
+               hs_types_registry_ops_body_str(call, what),
+               strcmp(what, "instance_id") == 0
+                   ? hs_gts_op_validate_instance
+               : strcmp(what, "type_id") == 0
+                   ? hs_gts_op_validate_type_schema
+                   : hs_gts_op_validate_entity,
+               HS_TYPES_REGISTRY_OP_PURE);
 }
 
 
 static hs_rc_t
 hs_types_registry_ops_relationships(hs_call_t *call)
 {
-    char               *id;
-    json_t             *body;
-    hs_rc_t             rc;
-    hs_gts_registry_t  *reg;
+    char     *arg;
+    hs_rc_t   rc;
 
-    reg = hs_types_registry_ops_lock(call, 1, &rc);
-    if (reg == NULL) {
-        return rc;
-    }
+    arg = hs_types_registry_ops_arg(call, "gts_id");
+    rc = hs_types_registry_ops_one(call, 1, arg, hs_gts_op_resolve_relationships,
+                                   HS_TYPES_REGISTRY_OP_PURE);
+    hs_free(arg);
 
-    id = hs_types_registry_ops_arg(call, "gts_id");
-    body = hs_gts_op_resolve_relationships(reg, id, &rc);
-    hs_types_registry_release(call->module_data);
-    hs_free(id);
-
-    return hs_types_registry_ops_reply(call, body, rc,
-                                       HS_TYPES_REGISTRY_OP_PURE);
+    return rc;
 }
 
 
@@ -449,23 +435,15 @@ hs_types_registry_ops_query(hs_call_t *call)
 static hs_rc_t
 hs_types_registry_ops_attr(hs_call_t *call)
 {
-    char               *path;
-    json_t             *body;
-    hs_rc_t             rc;
-    hs_gts_registry_t  *reg;
+    char     *arg;
+    hs_rc_t   rc;
 
-    reg = hs_types_registry_ops_lock(call, 0, &rc);
-    if (reg == NULL) {
-        return rc;
-    }
+    arg = hs_types_registry_ops_arg(call, "gts_with_path");
+    rc = hs_types_registry_ops_one(call, 0, arg, hs_gts_op_attr,
+                                   HS_TYPES_REGISTRY_OP_PURE);
+    hs_free(arg);
 
-    path = hs_types_registry_ops_arg(call, "gts_with_path");
-    body = hs_gts_op_attr(reg, path, &rc);
-    hs_types_registry_release(call->module_data);
-    hs_free(path);
-
-    return hs_types_registry_ops_reply(call, body, rc,
-                                       HS_TYPES_REGISTRY_OP_PURE);
+    return rc;
 }
 
 
