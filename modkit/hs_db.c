@@ -19,6 +19,8 @@ static void hs__db_fini(void) __attribute__((destructor));
 static hs_rc_t hs__db_conn_init(hs_db_t *db, hs_db_conn_t **conn,
     hs_error_t *err);
 static void hs__db_thread_set(hs_db_conn_t *c);
+static void hs__db_fork_count(void);
+static void hs__db_fork_watch(void);
 static uint32_t hs__db_hash(const char *s);
 static hs_rc_t hs__db_stmt_get(hs_db_conn_t *c, const char *sql,
     hs_db_stmt_t **stmt, hs_error_t *err);
@@ -26,6 +28,17 @@ static hs_rc_t hs__db_stmt_get(hs_db_conn_t *c, const char *sql,
 
 static uint64_t                 hs__db_generation;
 static uint64_t                 hs__db_conn_serial;
+
+/*
+ * Forks this process went through (a pthread_atfork() child handler
+ * counts them): a connection opened before the last fork belongs to the
+ * parent. Cheaper than getpid() on every call.
+ */
+static uint64_t                 hs__db_forks;
+static pthread_once_t           hs__db_fork_once = PTHREAD_ONCE_INIT;
+
+/* Set between hs_db_thread_batch_begin() and hs_db_thread_batch_end(). */
+static __thread int             hs__db_thread_batch;
 
 /* The calling thread's connection (to one database at a time). */
 static __thread hs_db_conn_t   *hs__db_thread_conn;
@@ -225,6 +238,21 @@ hs__db_fini(void)
 
 
 static void
+hs__db_fork_count(void)
+{
+    hs__db_forks++;
+}
+
+
+static void
+hs__db_fork_watch(void)
+{
+    /* unregistered by glibc when the library is unloaded */
+    (void) pthread_atfork(NULL, NULL, hs__db_fork_count);
+}
+
+
+static void
 hs__db_thread_set(hs_db_conn_t *c)
 {
     hs__db_thread_conn = c;
@@ -253,7 +281,8 @@ hs__db_conn_init(hs_db_t *db, hs_db_conn_t **conn, hs_error_t *err)
 
     c->kind = db->kind;
     c->generation = db->generation;
-    c->pid = getpid();
+    (void) pthread_once(&hs__db_fork_once, hs__db_fork_watch);
+    c->forks = hs__db_forks;
     c->id = __atomic_add_fetch(&hs__db_conn_serial, 1, __ATOMIC_RELAXED);
 
     if (db->kind == HS_DB_SQLITE) {
@@ -325,7 +354,7 @@ hs_db_conn_get(hs_db_t *db, hs_db_conn_t **conn, hs_error_t *err)
 
     if (c != NULL) {
 
-        if (c->pid != getpid()) {
+        if (c->forks != hs__db_forks) {
             /*
              * inherited through fork(): the parent still uses the socket
              * or the file locks, so it is abandoned, not closed
@@ -371,8 +400,30 @@ hs_db_thread_release(void)
 
     hs__db_thread_set(NULL);
 
-    if (c->pid == getpid()) {
+    if (c->forks == hs__db_forks) {
         hs_db_conn_close(c);
+    }
+}
+
+
+void
+hs_db_thread_batch_begin(void)
+{
+    hs__db_thread_batch = 1;
+}
+
+
+void
+hs_db_thread_batch_end(void)
+{
+    hs_db_conn_t  *c;
+
+    hs__db_thread_batch = 0;
+
+    c = hs__db_thread_conn;
+
+    if (c != NULL && c->shared_read) {
+        hs__db_sqlite_share_end(c);
     }
 }
 
@@ -528,6 +579,8 @@ hs_db_exec(hs_db_conn_t *c, const char *sql, const hs_dbv_t *params,
     }
 
     if (c->kind == HS_DB_SQLITE) {
+        hs__db_sqlite_share(c, st, hs__db_thread_batch
+                                   && c == hs__db_thread_conn);
         return hs__db_sqlite_exec(c, st, params, n, res, err);
     }
 

@@ -178,7 +178,13 @@ hs__db_sqlite_open(hs_db_t *db, hs_db_conn_t *c, hs_error_t *err)
 void
 hs__db_sqlite_close(hs_db_conn_t *c)
 {
-    /* every statement is finalized by now */
+    /* the cached statements are finalized by now; a shared read ends */
+    sqlite3_finalize(c->share_begin);
+    sqlite3_finalize(c->share_end);
+    c->share_begin = NULL;
+    c->share_end = NULL;
+    c->shared_read = 0;
+
     sqlite3_close(c->handle);
     c->handle = NULL;
 }
@@ -625,6 +631,74 @@ done:
 }
 
 
+/* Runs BEGIN or COMMIT of a shared read; 0 on success. */
+static int
+hs__db_sqlite_share_step(hs_db_conn_t *c, void **slot, const char *sql)
+{
+    int            code;
+    sqlite3_stmt  *stmt;
+
+    stmt = *slot;
+
+    if (stmt == NULL) {
+        code = sqlite3_prepare_v3(c->handle, sql, -1,
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+        if (code != SQLITE_OK) {
+            return -1;
+        }
+
+        *slot = stmt;
+    }
+
+    code = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+
+    return code == SQLITE_DONE ? 0 : -1;
+}
+
+
+/*
+ * Before st runs (hs_db_thread_batch_begin() in hs_db.h): in a batch, a
+ * read-only statement outside a transaction opens the shared read
+ * transaction; a statement that writes closes it. Failing to open it is
+ * not an error: the statement then runs on its own.
+ */
+void
+hs__db_sqlite_share(hs_db_conn_t *c, hs_db_stmt_t *st, int batch)
+{
+    if (c->shared_read) {
+        if (!sqlite3_stmt_readonly(st->stmt)) {
+            hs__db_sqlite_share_end(c);
+        }
+
+        return;
+    }
+
+    if (batch && sqlite3_stmt_readonly(st->stmt)
+        && sqlite3_get_autocommit(c->handle)
+        && hs__db_sqlite_share_step(c, &c->share_begin, "BEGIN") == 0)
+    {
+        c->shared_read = 1;
+    }
+}
+
+
+void
+hs__db_sqlite_share_end(hs_db_conn_t *c)
+{
+    c->shared_read = 0;
+
+    if (sqlite3_get_autocommit(c->handle)) {
+        return;
+    }
+
+    if (hs__db_sqlite_share_step(c, &c->share_end, "COMMIT") != 0) {
+        /* a read-only transaction: nothing is lost */
+        (void) sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
+
 hs_rc_t
 hs__db_sqlite_script(hs_db_conn_t *c, const char *sql, hs_error_t *err)
 {
@@ -635,6 +709,10 @@ hs__db_sqlite_script(hs_db_conn_t *c, const char *sql, hs_error_t *err)
 
     h = c->handle;
     msg = NULL;
+
+    if (c->shared_read) {
+        hs__db_sqlite_share_end(c);
+    }
 
     code = sqlite3_exec(h, sql, NULL, NULL, &msg);
     if (code == SQLITE_OK) {
@@ -653,7 +731,8 @@ hs__db_sqlite_script(hs_db_conn_t *c, const char *sql, hs_error_t *err)
 int
 hs__db_sqlite_in_txn(hs_db_conn_t *c)
 {
-    return !sqlite3_get_autocommit(c->handle);
+    /* a batch's shared read is not the caller's transaction */
+    return !c->shared_read && !sqlite3_get_autocommit(c->handle);
 }
 
 

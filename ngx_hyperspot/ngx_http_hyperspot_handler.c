@@ -731,8 +731,19 @@ ngx_http_hyperspot_batch_run(void *data, ngx_log_t *log)
 {
     ngx_http_hyperspot_batch_t  *b = data;
 
+    ngx_uint_t                 shared;
     struct timespec            t0, t1;
     ngx_http_hyperspot_job_t  *job;
+
+    /*
+     * the calls of a batch arrived before it was posted: their reads
+     * may share one snapshot, taken after the last of them arrived
+     */
+    shared = (b->jobs != NULL && b->jobs->next != NULL);
+
+    if (shared) {
+        hs_db_thread_batch_begin();
+    }
 
     for (job = b->jobs; job; job = job->next) {
         (void) clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -741,6 +752,10 @@ ngx_http_hyperspot_batch_run(void *data, ngx_log_t *log)
 
         job->ns = (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000
                   + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec;
+    }
+
+    if (shared) {
+        hs_db_thread_batch_end();
     }
 }
 

@@ -80,6 +80,21 @@ HS_API const char *hs_db_url(const hs_db_t *db);
  */
 HS_API void hs_db_thread_release(void);
 
+/*
+ * A batch of calls on the calling thread (the core runs the calls that
+ * reach one pool task between these two). Inside a batch, the read-only
+ * statements that the thread's SQLite connection runs outside a
+ * transaction share one read transaction, so they take the WAL read lock
+ * (a mutex and two fcntl() calls) once instead of once each, and they
+ * read one snapshot, taken when the first of them runs. A statement that
+ * writes, hs_db_begin() and every script end the shared read transaction
+ * first, so a write never runs on an old snapshot and what a call writes
+ * is seen by the statements after it. hs_db_thread_batch_end() ends it.
+ * PostgreSQL connections are not affected.
+ */
+HS_API void hs_db_thread_batch_begin(void);
+HS_API void hs_db_thread_batch_end(void);
+
 
 /* ---- modkit-internal from here on (not exported) ---- */
 
@@ -200,8 +215,12 @@ struct hs_db_conn_s {
     hs_db_kind_t      kind;
     uint64_t          generation;          /* of its hs_db_t */
     uint64_t          id;
-    pid_t             pid;                 /* opened by this process */
+    uint64_t          forks;               /* of the process when opened */
     unsigned          broken:1;            /* reopen on the next get */
+    unsigned          shared_read:1;       /* sqlite: in a batch's read
+                                              transaction */
+    void             *share_begin;         /* sqlite3_stmt *: BEGIN */
+    void             *share_end;           /* sqlite3_stmt *: COMMIT */
     void             *handle;              /* sqlite3 *, PGconn * */
 
     hs_db_stmt_t      stmts[HS_DB_STMT_CACHE];
@@ -234,6 +253,8 @@ hs_rc_t hs__db_sqlite_exec(hs_db_conn_t *c, hs_db_stmt_t *st,
 hs_rc_t hs__db_sqlite_script(hs_db_conn_t *c, const char *sql,
     hs_error_t *err);
 int hs__db_sqlite_in_txn(hs_db_conn_t *c);
+void hs__db_sqlite_share(hs_db_conn_t *c, hs_db_stmt_t *st, int batch);
+void hs__db_sqlite_share_end(hs_db_conn_t *c);
 hs_rc_t hs__db_sqlite_get(const hs_db_res_t *r, size_t row, size_t col,
     hs_dbv_t *out);
 void hs__db_sqlite_res_free(hs_db_res_t *r);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1076,6 +1077,181 @@ test_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
     return remove(path);
 }
 
+/* count(*) of table t on c, -1 on error */
+static long long
+test_count_t(hs_db_conn_t *c)
+{
+    long long     n;
+    hs_dbv_t      v;
+    hs_error_t    err;
+    hs_db_res_t  *r;
+
+    if (hs_db_exec(c, "SELECT count(*) FROM batch_t", NULL, 0, &r, &err)
+        != HS_OK)
+    {
+        diag("count: %s", err.msg);
+        return -1;
+    }
+
+    n = (hs_db_res_get(r, 0, 0, &v) == HS_OK) ? v.i : -2;
+    hs_db_res_free(r);
+
+    return n;
+}
+
+
+/*
+ * Batches (hs_db_thread_batch_begin): reads share one snapshot, a write
+ * or a transaction ends it, the end of the batch releases it.
+ */
+static void
+test_sqlite_batch(const char *url)
+{
+    hs_rc_t        rc;
+    hs_db_t       *db;
+    hs_dbv_t       v;
+    hs_error_t     err;
+    hs_db_res_t   *r;
+    hs_db_conn_t  *c, *other;
+
+    db = test_db(url, NULL);
+    if (!ok(db != NULL, "batch: db")) {
+        return;
+    }
+
+    if (hs_db_conn_get(db, &c, &err) != HS_OK
+        || hs_db_conn_open(db, &other, &err) != HS_OK)
+    {
+        ok(0, "batch: connections: %s", err.msg);
+        hs_db_destroy(db);
+        return;
+    }
+
+    rc = test_exec(c, "CREATE TABLE batch_t (id INTEGER PRIMARY KEY)", &err);
+    is_int(rc, HS_OK, "batch: table");
+    test_exec(c, "INSERT INTO batch_t (id) VALUES (1)", &err);
+
+    /* outside a batch every read sees the latest commit */
+    is_int(test_count_t(c), 1, "batch: no batch, 1 row");
+    test_exec(other, "INSERT INTO batch_t (id) VALUES (2)", &err);
+    is_int(test_count_t(c), 2, "batch: no batch, another connection's "
+           "insert is seen at once");
+
+    hs_db_thread_batch_begin();
+
+    is_int(test_count_t(c), 2, "batch: first read, 2 rows");
+    is_int(hs_db_conn_in_txn(c), 0, "batch: the shared read is not "
+           "reported as the caller's transaction");
+    rc = hs_db_rollback(c, &err);
+    is_int(rc, HS_OK, "batch: a rollback without a transaction is harmless");
+
+    rc = test_exec(other, "INSERT INTO batch_t (id) VALUES (3)", &err);
+    is_int(rc, HS_OK, "batch: another connection writes meanwhile "
+           "(readers do not block writers)");
+    is_int(test_count_t(c), 2, "batch: the second read shares the first "
+           "one's snapshot");
+
+    rc = test_exec(c, "INSERT INTO batch_t (id) VALUES (4)", &err);
+    is_int(rc, HS_OK, "batch: a write ends the shared read: %s",
+           rc == HS_OK ? "ok" : err.msg);
+    is_int(test_count_t(c), 4, "batch: reads after it see every commit, "
+           "its own included");
+
+    rc = test_exec(other, "INSERT INTO batch_t (id) VALUES (5)", &err);
+    is_int(test_count_t(c), 4, "batch: a new shared snapshot after the "
+           "write");
+
+    rc = hs_db_begin(c, &err);
+    is_int(rc, HS_OK, "batch: BEGIN IMMEDIATE inside a batch: %s",
+           rc == HS_OK ? "ok" : err.msg);
+    is_int(hs_db_conn_in_txn(c), 1, "batch: ... is the caller's "
+           "transaction");
+    is_int(test_count_t(c), 5, "batch: ... and reads the latest commit");
+    test_exec(c, "INSERT INTO batch_t (id) VALUES (6)", &err);
+    rc = hs_db_rollback(c, &err);
+    is_int(rc, HS_OK, "batch: rollback of the caller's transaction");
+    is_int(hs_db_conn_in_txn(c), 0, "batch: ... ended");
+    is_int(test_count_t(other), 5, "batch: ... and its insert is gone");
+
+    hs_db_thread_batch_end();
+
+    is_int(hs_db_conn_in_txn(c), 0, "batch: ended, no transaction left");
+    test_exec(other, "INSERT INTO batch_t (id) VALUES (7)", &err);
+    is_int(test_count_t(c), 6, "batch: after the batch, the latest commit "
+           "again");
+
+    /* a batch that ends inside its shared read releases the read lock */
+    hs_db_thread_batch_begin();
+    is_int(test_count_t(c), 6, "batch: a read in a second batch");
+    hs_db_thread_batch_end();
+    rc = hs_db_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, &r,
+                    &err);
+    ok(rc == HS_OK && hs_db_res_get(r, 0, 0, &v) == HS_OK && v.i == 0,
+       "batch: a checkpoint after the batch is not kept busy by a reader");
+    hs_db_res_free(r);
+    test_exec(other, "INSERT INTO batch_t (id) VALUES (8)", &err);
+    is_int(test_count_t(c), 7, "batch: ... and the reader sees the "
+           "write after it");
+
+    /* a private connection never shares */
+    hs_db_thread_batch_begin();
+    is_int(test_count_t(other), 7, "batch: private connection reads");
+    test_exec(c, "INSERT INTO batch_t (id) VALUES (9)", &err);
+    is_int(test_count_t(other), 8, "batch: ... each read on its own");
+    hs_db_thread_batch_end();
+
+    test_exec(c, "DROP TABLE batch_t", &err);
+    hs_db_conn_close(other);
+    hs_db_destroy(db);
+    hs_db_thread_release();
+}
+
+
+/* A thread's connection is not carried into a child process. */
+static void
+test_sqlite_fork(const char *url)
+{
+    int                  status;
+    pid_t                pid;
+    hs_db_t             *db;
+    hs_error_t           err;
+    hs_db_conn_t        *c, *cc;
+    hs_db_conn_stats_t   st, cst;
+
+    db = test_db(url, NULL);
+    if (db == NULL || hs_db_conn_get(db, &c, &err) != HS_OK) {
+        ok(0, "fork: thread connection");
+        hs_db_destroy(db);
+        return;
+    }
+
+    hs_db_conn_stats(c, &st);
+
+    fflush(stdout);
+    pid = fork();
+
+    if (pid == 0) {
+        /* the child: a new connection, the parent's is abandoned */
+        if (hs_db_conn_get(db, &cc, &err) != HS_OK) {
+            _exit(2);
+        }
+
+        hs_db_conn_stats(cc, &cst);
+        _exit(cst.id != st.id && test_exec(cc, "SELECT 1", &err) == HS_OK
+              ? 0 : 3);
+    }
+
+    ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)
+       && WEXITSTATUS(status) == 0,
+       "fork: the child opens a connection of its own and uses it");
+
+    ok(hs_db_conn_get(db, &cc, &err) == HS_OK && cc == c,
+       "fork: the parent keeps its connection");
+
+    hs_db_destroy(db);
+    hs_db_thread_release();
+}
+
 
 int
 main(void)
@@ -1094,6 +1270,8 @@ main(void)
     snprintf(url, sizeof(url), "sqlite://%s/test.db", test_dir);
     test_dialect(url, "sqlite");
     test_sqlite_only(url);
+    test_sqlite_batch(url);
+    test_sqlite_fork(url);
 
     test_pg_unreachable();
 
