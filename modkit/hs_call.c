@@ -1,5 +1,7 @@
 /* One REST call: request copies, handler run, response rendering. */
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,9 @@
 
 
 static void hs__call_internal(hs_call_t *call, const char *why);
+static char *hs__call_check_response(hs_call_t *call);
+static char *hs__call_strndup(hs_call_t *call, const char *s, size_t len);
+static void hs__call_strfree(hs_call_t *call, char *p);
 
 
 /*
@@ -36,9 +41,42 @@ hs_call_new(void)
     }
 
     call = hs__call_spare[--hs__call_nspare];
-    memset(call, 0, sizeof(hs_call_t));
+    memset(call, 0, offsetof(hs_call_t, strbuf));
 
     return call;
+}
+
+
+/* A copy of s in the call's buffer, or on the heap when it is full. */
+static char *
+hs__call_strndup(hs_call_t *call, const char *s, size_t len)
+{
+    char  *p;
+
+    if (len >= sizeof(call->strbuf) - call->strbuf_used) {
+        return hs_strndup(s, len);
+    }
+
+    p = call->strbuf + call->strbuf_used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    call->strbuf_used += len + 1;
+
+    return p;
+}
+
+
+static void
+hs__call_strfree(hs_call_t *call, char *p)
+{
+    uintptr_t  a, buf;
+
+    a = (uintptr_t) p;
+    buf = (uintptr_t) call->strbuf;
+
+    if (a - buf >= sizeof(call->strbuf)) {
+        hs_free(p);
+    }
 }
 
 
@@ -52,20 +90,20 @@ hs_call_free(hs_call_t *call)
     }
 
     for (i = 0; i < call->nparams; i++) {
-        hs_free(call->param_names[i]);
-        hs_free(call->param_values[i]);
+        hs__call_strfree(call, call->param_names[i]);
+        hs__call_strfree(call, call->param_values[i]);
     }
 
     for (i = 0; i < call->nheaders; i++) {
-        hs_free(call->header_names[i]);
-        hs_free(call->header_values[i]);
+        hs__call_strfree(call, call->header_names[i]);
+        hs__call_strfree(call, call->header_values[i]);
     }
 
     hs_free(call->api_key);
     hs_free(call->audit_buf);
-    hs_free(call->method);
-    hs_free(call->path);
-    hs_free(call->query);
+    hs__call_strfree(call, call->method);
+    hs__call_strfree(call, call->path);
+    hs__call_strfree(call, call->query);
     hs_free(call->body);
     hs_free(call->location);
     hs_free(call->out);
@@ -87,9 +125,10 @@ hs_call_set_request(hs_call_t *call, const char *method, size_t method_len,
     const char *path, size_t path_len, const char *query, size_t query_len,
     const char *request_id, size_t request_id_len)
 {
-    call->method = hs_strndup(method, method_len);
-    call->path = hs_strndup(path, path_len);
-    call->query = hs_strndup(query ? query : "", query ? query_len : 0);
+    call->method = hs__call_strndup(call, method, method_len);
+    call->path = hs__call_strndup(call, path, path_len);
+    call->query = hs__call_strndup(call, query ? query : "",
+                                   query ? query_len : 0);
 
     if (request_id_len > HS_REQUEST_ID_MAX) {
         request_id_len = HS_REQUEST_ID_MAX;
@@ -118,10 +157,10 @@ hs_call_set_match(hs_call_t *call, const hs_route_match_t *m)
     call->module_data = m->data;
 
     for (i = 0; i < m->nparams; i++) {
-        call->param_names[i] = hs_strndup(m->params[i].name,
-                                          m->params[i].name_len);
-        call->param_values[i] = hs_strndup(m->params[i].value,
-                                           m->params[i].len);
+        call->param_names[i] = hs__call_strndup(call, m->params[i].name,
+                                                m->params[i].name_len);
+        call->param_values[i] = hs__call_strndup(call, m->params[i].value,
+                                                 m->params[i].len);
         call->nparams = i + 1;
 
         if (call->param_names[i] == NULL || call->param_values[i] == NULL) {
@@ -141,8 +180,9 @@ hs_call_add_header(hs_call_t *call, const char *name, const char *value,
         return HS_EINVAL;
     }
 
-    call->header_names[call->nheaders] = hs_strdup(name);
-    call->header_values[call->nheaders] = hs_strndup(value, len);
+    call->header_names[call->nheaders] = hs__call_strndup(call, name,
+                                                          strlen(name));
+    call->header_values[call->nheaders] = hs__call_strndup(call, value, len);
     call->nheaders++;
 
     if (call->header_names[call->nheaders - 1] == NULL
@@ -285,7 +325,27 @@ hs_call_reply(hs_call_t *call, int status, json_t *body)
     call->response = body;
     call->status = status;
 
+    hs_free(call->out);
+    call->out = NULL;
+    call->out_len = 0;
+
     return HS_OK;
+}
+
+
+hs_rc_t
+hs_call_reply_text(hs_call_t *call, int status, char *text, size_t len)
+{
+    json_decref(call->response);
+    call->response = NULL;
+    call->status = status;
+
+    hs_free(call->out);
+    call->out = text;
+    call->out_len = len;
+    call->out_type = HS__MIME_JSON;
+
+    return text != NULL ? HS_OK : HS_ENOMEM;
 }
 
 
@@ -506,10 +566,38 @@ refused:
 static void
 hs__call_render_problem(hs_call_t *call)
 {
+    /* a problem replaces what the handler may have rendered */
+    hs_free(call->out);
+
     call->out = hs_problem_render(call->problem, call->path,
                                   call->request_id, &call->out_len);
     call->status = call->problem->status;
     call->out_type = HS__MIME_PROBLEM;
+}
+
+
+/* The response against its declaration (also one rendered as text). */
+static char *
+hs__call_check_response(hs_call_t *call)
+{
+    char    *why;
+    json_t  *parsed;
+
+    if (call->response != NULL || call->out == NULL) {
+        return hs_api_op_check_response(call->op, call->status,
+                                        call->response);
+    }
+
+    parsed = json_loadb(call->out, call->out_len, JSON_DECODE_ANY, NULL);
+    if (parsed == NULL) {
+        return hs_strdup("the handler rendered a response that is not "
+                         "JSON");
+    }
+
+    why = hs_api_op_check_response(call->op, call->status, parsed);
+    json_decref(parsed);
+
+    return why;
 }
 
 
@@ -591,8 +679,7 @@ hs_call_execute(hs_call_t *call)
     }
 
     if (call->problem == NULL && call->op != NULL && call->check_response) {
-        why = hs_api_op_check_response(call->op, call->status,
-                                       call->response);
+        why = hs__call_check_response(call);
         if (why != NULL) {
             hs__call_internal(call, why);
             hs_free(why);

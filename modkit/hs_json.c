@@ -1,5 +1,6 @@
 /*
- * Compact JSON text from jansson values (hs_json.h): one growing buffer,
+ * Compact JSON text from jansson values or piece by piece (hs_json.h):
+ * one growing buffer,
  * runs of plain characters copied at once, integers converted without
  * printf.
  */
@@ -10,24 +11,12 @@
 #include "hs_json.h"
 
 
-typedef struct {
-    char    *p;
-    size_t   len;
-    size_t   cap;
-    int      failed;
-} hs__jbuf_t;
-
-
-static int hs__jbuf_grow(hs__jbuf_t *b, size_t more);
-static void hs__jbuf_add(hs__jbuf_t *b, const char *s, size_t n);
-static void hs__json_string(hs__jbuf_t *b, const char *s, size_t n);
-static void hs__json_integer(hs__jbuf_t *b, json_int_t i);
-static void hs__json_real(hs__jbuf_t *b, double d);
-static void hs__json_value(hs__jbuf_t *b, const json_t *v, int depth);
+static int hs__jbuf_grow(hs_jbuf_t *b, size_t more);
+static void hs__json_value(hs_jbuf_t *b, const json_t *v, int depth);
 
 
 static int
-hs__jbuf_grow(hs__jbuf_t *b, size_t more)
+hs__jbuf_grow(hs_jbuf_t *b, size_t more)
 {
     char    *p;
     size_t   cap;
@@ -58,8 +47,8 @@ hs__jbuf_grow(hs__jbuf_t *b, size_t more)
 }
 
 
-static void
-hs__jbuf_add(hs__jbuf_t *b, const char *s, size_t n)
+void
+hs_jbuf_raw(hs_jbuf_t *b, const char *s, size_t n)
 {
     if (hs__jbuf_grow(b, n) == 0) {
         memcpy(b->p + b->len, s, n);
@@ -79,8 +68,8 @@ static const unsigned char  hs__json_esc[256] = {
 };
 
 
-static void
-hs__json_string(hs__jbuf_t *b, const char *s, size_t n)
+void
+hs_jbuf_string(hs_jbuf_t *b, const char *s, size_t n)
 {
     char                  esc[8], *p;
     size_t                i, run;
@@ -113,7 +102,7 @@ hs__json_string(hs__jbuf_t *b, const char *s, size_t n)
             continue;
         }
 
-        hs__jbuf_add(b, s + run, i - run);
+        hs_jbuf_raw(b, s + run, i - run);
         run = i + 1;
 
         esc[0] = '\\';
@@ -132,20 +121,20 @@ hs__json_string(hs__jbuf_t *b, const char *s, size_t n)
             esc[3] = '0';
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 0xf];
-            hs__jbuf_add(b, esc, 6);
+            hs_jbuf_raw(b, esc, 6);
             continue;
         }
 
-        hs__jbuf_add(b, esc, 2);
+        hs_jbuf_raw(b, esc, 2);
     }
 
-    hs__jbuf_add(b, s + run, n - run);
-    hs__jbuf_add(b, "\"", 1);
+    hs_jbuf_raw(b, s + run, n - run);
+    hs_jbuf_raw(b, "\"", 1);
 }
 
 
-static void
-hs__json_integer(hs__jbuf_t *b, json_int_t i)
+void
+hs_jbuf_integer(hs_jbuf_t *b, json_int_t i)
 {
     char                 buf[24], *p;
     unsigned long long   u;
@@ -162,14 +151,14 @@ hs__json_integer(hs__jbuf_t *b, json_int_t i)
         *--p = '-';
     }
 
-    hs__jbuf_add(b, p, buf + sizeof(buf) - p);
+    hs_jbuf_raw(b, p, buf + sizeof(buf) - p);
 }
 
 
 /* As jansson: "%.17g", no '+' nor leading zeros in the exponent, and a
    ".0" when the text would read back as an integer. */
-static void
-hs__json_real(hs__jbuf_t *b, double d)
+void
+hs_jbuf_real(hs_jbuf_t *b, double d)
 {
     int    n;
     char   buf[48], *e, *q;
@@ -211,12 +200,12 @@ hs__json_real(hs__jbuf_t *b, double d)
         n = (int) strlen(buf);
     }
 
-    hs__jbuf_add(b, buf, n);
+    hs_jbuf_raw(b, buf, n);
 }
 
 
 static void
-hs__json_value(hs__jbuf_t *b, const json_t *v, int depth)
+hs__json_value(hs_jbuf_t *b, const json_t *v, int depth)
 {
     void        *it;
     size_t       i, n;
@@ -230,91 +219,104 @@ hs__json_value(hs__jbuf_t *b, const json_t *v, int depth)
     switch (json_typeof(v)) {
 
     case JSON_OBJECT:
-        hs__jbuf_add(b, "{", 1);
+        hs_jbuf_raw(b, "{", 1);
 
         for (it = json_object_iter((json_t *) v), i = 0;
              it != NULL && !b->failed;
              it = json_object_iter_next((json_t *) v, it), i++)
         {
             if (i) {
-                hs__jbuf_add(b, ",", 1);
+                hs_jbuf_raw(b, ",", 1);
             }
 
             key = json_object_iter_key(it);
-            hs__json_string(b, key, json_object_iter_key_len(it));
-            hs__jbuf_add(b, ":", 1);
+            hs_jbuf_string(b, key, json_object_iter_key_len(it));
+            hs_jbuf_raw(b, ":", 1);
             hs__json_value(b, json_object_iter_value(it), depth + 1);
         }
 
-        hs__jbuf_add(b, "}", 1);
+        hs_jbuf_raw(b, "}", 1);
         break;
 
     case JSON_ARRAY:
-        hs__jbuf_add(b, "[", 1);
+        hs_jbuf_raw(b, "[", 1);
 
         n = json_array_size(v);
 
         for (i = 0; i < n && !b->failed; i++) {
             if (i) {
-                hs__jbuf_add(b, ",", 1);
+                hs_jbuf_raw(b, ",", 1);
             }
 
             hs__json_value(b, json_array_get(v, i), depth + 1);
         }
 
-        hs__jbuf_add(b, "]", 1);
+        hs_jbuf_raw(b, "]", 1);
         break;
 
     case JSON_STRING:
-        hs__json_string(b, json_string_value(v), json_string_length(v));
+        hs_jbuf_string(b, json_string_value(v), json_string_length(v));
         break;
 
     case JSON_INTEGER:
-        hs__json_integer(b, json_integer_value(v));
+        hs_jbuf_integer(b, json_integer_value(v));
         break;
 
     case JSON_REAL:
-        hs__json_real(b, json_real_value(v));
+        hs_jbuf_real(b, json_real_value(v));
         break;
 
     case JSON_TRUE:
-        hs__jbuf_add(b, "true", 4);
+        hs_jbuf_raw(b, "true", 4);
         break;
 
     case JSON_FALSE:
-        hs__jbuf_add(b, "false", 5);
+        hs_jbuf_raw(b, "false", 5);
         break;
 
     case JSON_NULL:
-        hs__jbuf_add(b, "null", 4);
+        hs_jbuf_raw(b, "null", 4);
         break;
     }
 }
 
 
 char *
+hs_jbuf_finish(hs_jbuf_t *b, size_t *len)
+{
+    if (b->failed || hs__jbuf_grow(b, 0) != 0) {
+        hs_free(b->p);
+        b->p = NULL;
+        return NULL;
+    }
+
+    b->p[b->len] = '\0';
+
+    if (len != NULL) {
+        *len = b->len;
+    }
+
+    return b->p;
+}
+
+
+void
+hs_jbuf_value(hs_jbuf_t *b, const json_t *v)
+{
+    hs__json_value(b, v, 0);
+}
+
+
+char *
 hs_json_dump(const json_t *v, size_t *len)
 {
-    hs__jbuf_t  b;
+    hs_jbuf_t  b = HS_JBUF_INIT;
 
     if (v == NULL) {
         return NULL;
     }
 
-    memset(&b, 0, sizeof(b));
-
     hs__json_value(&b, v, 0);
 
-    if (b.failed || hs__jbuf_grow(&b, 0) != 0) {
-        hs_free(b.p);
-        return NULL;
-    }
-
-    b.p[b.len] = '\0';
-
-    if (len != NULL) {
-        *len = b.len;
-    }
-
-    return b.p;
+    return hs_jbuf_finish(&b, len);
 }

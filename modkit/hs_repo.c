@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hs_json.h"
 #include "hs_repo.h"
 
 #define HS__REPO_MAX_FIELDS  64
@@ -290,6 +291,44 @@ hs__bind_text(hs__params_t *p, const char *s)
 
 
 /* Row r of a result as a JSON object of the declared fields. */
+/* What a cell becomes in JSON (hs__row and hs__row_text agree on it). */
+typedef enum {
+    HS__CELL_NULL = 0,
+    HS__CELL_FALSE,
+    HS__CELL_TRUE,
+    HS__CELL_INT,
+    HS__CELL_REAL,
+    HS__CELL_STRING,
+    HS__CELL_BAD              /* text that is not UTF-8 */
+} hs__cell_t;
+
+
+/* v->d is set for HS__CELL_REAL */
+static hs__cell_t
+hs__cell(const hs_od_field_t *f, hs_dbv_t *v)
+{
+    switch (v->type) {
+    case HS_DBV_NULL:
+        return HS__CELL_NULL;
+    case HS_DBV_INT:
+        if (f->type == HS_OD_BOOL) {
+            return v->i ? HS__CELL_TRUE : HS__CELL_FALSE;
+        }
+        if (f->type == HS_OD_NUMBER) {
+            v->d = (double) v->i;
+            return HS__CELL_REAL;
+        }
+        return HS__CELL_INT;
+    case HS_DBV_REAL:
+        return HS__CELL_REAL;
+    case HS_DBV_BOOL:
+        return v->i ? HS__CELL_TRUE : HS__CELL_FALSE;
+    default:
+        return hs_utf8_valid(v->s, v->len) ? HS__CELL_STRING : HS__CELL_BAD;
+    }
+}
+
+
 static json_t *
 hs__row(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r)
 {
@@ -309,24 +348,27 @@ hs__row(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r)
             return NULL;
         }
 
-        switch (v.type) {
-        case HS_DBV_NULL:
+        switch (hs__cell(f, &v)) {
+        case HS__CELL_NULL:
             j = json_null();
             break;
-        case HS_DBV_INT:
-            j = f->type == HS_OD_BOOL ? json_boolean(v.i)
-                : f->type == HS_OD_NUMBER ? json_real((double) v.i)
-                : json_integer(v.i);
+        case HS__CELL_FALSE:
+            j = json_false();
             break;
-        case HS_DBV_REAL:
+        case HS__CELL_TRUE:
+            j = json_true();
+            break;
+        case HS__CELL_INT:
+            j = json_integer(v.i);
+            break;
+        case HS__CELL_REAL:
             j = json_real(v.d);
             break;
-        case HS_DBV_BOOL:
-            j = json_boolean(v.i);
+        case HS__CELL_STRING:
+            j = json_stringn_nocheck(v.s, v.len);
             break;
         default:
-            j = hs_utf8_valid(v.s, v.len) ? json_stringn_nocheck(v.s, v.len)
-                                          : NULL;
+            j = NULL;
             break;
         }
 
@@ -338,6 +380,62 @@ hs__row(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r)
     }
 
     return o;
+}
+
+
+/*
+ * The row as hs_json_dump() writes hs__row()'s object, without making
+ * it; -1 for text that is not UTF-8.
+ */
+static int
+hs__row_text(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r,
+    hs_jbuf_t *b)
+{
+    size_t                i;
+    hs_dbv_t              v;
+    const hs_od_field_t  *f;
+
+    hs_jbuf_raw(b, "{", 1);
+
+    for (i = 0, f = t->fields; f->name; f++, i++) {
+        if (hs_db_res_get(res, r, i, &v) != HS_OK) {
+            return -1;
+        }
+
+        if (i) {
+            hs_jbuf_raw(b, ",", 1);
+        }
+
+        hs_jbuf_string(b, f->name, strlen(f->name));
+        hs_jbuf_raw(b, ":", 1);
+
+        switch (hs__cell(f, &v)) {
+        case HS__CELL_NULL:
+            hs_jbuf_raw(b, "null", 4);
+            break;
+        case HS__CELL_FALSE:
+            hs_jbuf_raw(b, "false", 5);
+            break;
+        case HS__CELL_TRUE:
+            hs_jbuf_raw(b, "true", 4);
+            break;
+        case HS__CELL_INT:
+            hs_jbuf_integer(b, v.i);
+            break;
+        case HS__CELL_REAL:
+            hs_jbuf_real(b, v.d);
+            break;
+        case HS__CELL_STRING:
+            hs_jbuf_string(b, v.s, v.len);
+            break;
+        default:
+            return -1;
+        }
+    }
+
+    hs_jbuf_raw(b, "}", 1);
+
+    return 0;
 }
 
 
@@ -440,31 +538,44 @@ hs__bind_key(const hs_repo_table_t *t, const hs_secctx_t *sec,
 }
 
 
-/* One row or HS_ENOTFOUND. */
+/* One row or HS_ENOTFOUND: as an object in *row, or as text in *text. */
 static hs_rc_t
 hs__one(const hs_repo_table_t *t, hs_db_res_t *res, json_t **row,
-    hs_error_t *err)
+    hs_jbuf_t *text, hs_error_t *err)
 {
+    int  failed;
+
     if (hs_db_res_rows(res) == 0) {
         hs_db_res_free(res);
         hs_error_set(err, "no such %s", t->resource);
         return HS_ENOTFOUND;
     }
 
+    failed = 0;
+
     if (row != NULL) {
         *row = hs__row(t, res, 0);
+        failed = (*row == NULL);
+
+    } else if (text != NULL) {
+        failed = (hs__row_text(t, res, 0, text) != 0);
     }
 
     hs_db_res_free(res);
 
-    return row == NULL || *row != NULL ? HS_OK : HS_ENOMEM;
+    if (failed) {
+        hs_error_set(err, "out of memory, or a column that is not UTF-8");
+        return HS_ENOMEM;
+    }
+
+    return HS_OK;
 }
 
 
 static hs_rc_t
 hs__get_by(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     const hs_repo_tree_t *h, const char *field, const char *value,
-    json_t **row, hs_error_t *err)
+    json_t **row, hs_jbuf_t *text, hs_error_t *err)
 {
     hs_rc_t               rc;
     hs__sb_t              b;
@@ -494,7 +605,7 @@ hs__get_by(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     json_decref(jv);
     hs_free(b.s);
 
-    return rc == HS_OK ? hs__one(t, res, row, err) : rc;
+    return rc == HS_OK ? hs__one(t, res, row, text, err) : rc;
 }
 
 
@@ -566,7 +677,7 @@ hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const char *field, const char *value,
     json_t **row, hs_error_t *err)
 {
-    return hs__get_by(db, sec, t, NULL, field, value, row, err);
+    return hs__get_by(db, sec, t, NULL, field, value, row, NULL, err);
 }
 
 
@@ -574,7 +685,33 @@ hs_rc_t
 hs_repo_get(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     const char *id, json_t **row, hs_error_t *err)
 {
-    return hs__get_by(db, sec, t, NULL, "id", id, row, err);
+    return hs__get_by(db, sec, t, NULL, "id", id, row, NULL, err);
+}
+
+
+hs_rc_t
+hs_repo_get_text(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, char **text, size_t *len,
+    hs_error_t *err)
+{
+    hs_rc_t    rc;
+    hs_jbuf_t  b = HS_JBUF_INIT;
+
+    *text = NULL;
+
+    rc = hs__get_by(db, sec, t, NULL, "id", id, NULL, &b, err);
+    if (rc != HS_OK) {
+        hs_free(b.p);
+        return rc;
+    }
+
+    *text = hs_jbuf_finish(&b, len);
+    if (*text == NULL) {
+        hs_error_set(err, "out of memory");
+        return HS_ENOMEM;
+    }
+
+    return HS_OK;
 }
 
 
@@ -582,7 +719,7 @@ hs_rc_t
 hs_repo_tree_get(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_tree_t *h, const char *id, json_t **row, hs_error_t *err)
 {
-    return hs__get_by(db, sec, &h->table, h, "id", id, row, err);
+    return hs__get_by(db, sec, &h->table, h, "id", id, row, NULL, err);
 }
 
 
@@ -763,7 +900,7 @@ hs__insert(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
 
     rc = hs__run(db, &b, &p, &res, err);
     if (rc == HS_OK) {
-        rc = hs__one(t, res, row, err);
+        rc = hs__one(t, res, row, NULL, err);
 
         if (rc == HS_ENOTFOUND && how == HS__INSERT_ROOT) {
             hs_error_set(err, "%s: the root exists already", t->table);
@@ -899,7 +1036,7 @@ hs__update(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     rc = hs__run(db, &b, &p, &res, err);
     hs_free(b.s);
 
-    return rc == HS_OK ? hs__one(t, res, row, err) : rc;
+    return rc == HS_OK ? hs__one(t, res, row, NULL, err) : rc;
 }
 
 
@@ -963,7 +1100,7 @@ hs_repo_incr(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
 
     row = NULL;
     if (rc == HS_OK) {
-        rc = hs__one(t, res, &row, err);
+        rc = hs__one(t, res, &row, NULL, err);
     }
 
     if (rc == HS_OK && value != NULL) {

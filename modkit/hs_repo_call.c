@@ -58,6 +58,24 @@ hs_repo_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err,
 
 
 hs_rc_t
+hs_repo_reply_get(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
+    const char *id)
+{
+    char        *text;
+    size_t       len;
+    hs_rc_t      rc;
+    hs_error_t   err;
+
+    rc = hs_repo_get_text(db, &call->sec, t, id, &text, &len, &err);
+    if (rc != HS_OK) {
+        return hs_repo_fail(call, rc, &err, t->resource);
+    }
+
+    return hs_call_reply_text(call, 200, text, len);
+}
+
+
+hs_rc_t
 hs_repo_call_page(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
     const hs_od_limits_t *limits, const char *default_orderby,
     hs_repo_page_t *page)

@@ -136,6 +136,14 @@ HsTest::problem_ok($r, 500, 'internal_error', 'a response that breaks its schema
 like $ng->error_log, qr/module "testkit" GET \/testkit\/v1\/wrong failed: response 200 does not match its schema: \/name: is required \(request id wrong-1\)/,
     'the error log says what is off';
 is $ng->get('/testkit/v1/wrong', port => $ng->port2)->{status}, 200, 'not checked where it is off';
+$r = $ng->get('/testkit/v1/wrong-text', headers => { 'X-Request-ID' => 'wrong-2' });
+HsTest::problem_ok($r, 500, 'internal_error', 'a response rendered as text that breaks its schema (checked)');
+like $ng->error_log, qr/module "testkit" GET \/testkit\/v1\/wrong-text failed: response 200 does not match its schema: \/name: is required \(request id wrong-2\)/,
+    'the error log says what is off in the text';
+$r = $ng->get('/testkit/v1/wrong-text', port => $ng->port2);
+is $r->{status}, 200, 'text: not checked where it is off';
+is $r->{content}, '{"id":1}', 'text: sent as the handler rendered it';
+like $r->{headers}{'content-type'}, qr{^application/json}, 'text: as JSON';
 
 # the example modules' responses match their schemas (checked above by
 # nginx; and here independently with hsctl against /openapi.json)
@@ -169,7 +177,7 @@ is $ng->get('/testkit/v1/wrong', port => $ng->port2)->{status}, 200, 'not checke
     is $? >> 8, 2, 'hsctl schema validate: 2 for bad input';
 }
 
-$ng->check_log(allow => [qr/module "testkit" GET \/testkit\/v1\/wrong failed: response 200 does not match/]);
+$ng->check_log(allow => [qr/module "testkit" GET \/testkit\/v1\/wrong(?:-text)? failed: response 200 does not match/]);
 $ng->stop;
 
 done_testing;

@@ -62,6 +62,14 @@ struct hs_call_s {
     char               *out;
     size_t              out_len;
     const char         *out_type;
+
+    /*
+     * The request strings that fit are copied here rather than to the
+     * heap (the rest are hs_alloc'ed); kept last: a recycled call clears
+     * only what comes before it.
+     */
+    size_t              strbuf_used;
+    char                strbuf[512];
 };
 
 HS_API hs_call_t *hs_call_new(void);
@@ -105,6 +113,14 @@ HS_API int hs_call_query_decode(const char *s, size_t len, char *out,
 HS_API json_t *hs_call_json(const hs_call_t *call);
 /* Sets the response; body is stolen (may be NULL for no body). */
 HS_API hs_rc_t hs_call_reply(hs_call_t *call, int status, json_t *body);
+/*
+ * Sets the response as JSON text the handler rendered itself (with
+ * hs_jbuf_t, hs_json.h: the text hs_call_reply() would send of the same
+ * value); text (hs_alloc'ed, NUL-terminated) is stolen. NULL text is
+ * HS_ENOMEM, so "return hs_call_reply_text(...)" answers 500.
+ */
+HS_API hs_rc_t hs_call_reply_text(hs_call_t *call, int status, char *text,
+    size_t len);
 /* Sets the problem; p is stolen. Returns HS_OK for "return hs_call_fail". */
 HS_API hs_rc_t hs_call_fail(hs_call_t *call, hs_problem_t *p);
 HS_API hs_rc_t hs_call_set_location(hs_call_t *call, const char *fmt, ...)

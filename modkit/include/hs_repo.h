@@ -82,6 +82,14 @@ HS_API hs_rc_t hs_repo_get(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const char *id, json_t **row,
     hs_error_t *err);
 
+/*
+ * hs_repo_get, the row as JSON text: what hs_json_dump() writes of the
+ * object hs_repo_get() makes, without making it. *text is hs_alloc'ed.
+ */
+HS_API hs_rc_t hs_repo_get_text(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const char *id, char **text, size_t *len,
+    hs_error_t *err);
+
 /* The first row whose field equals value (text), in the tenant. */
 HS_API hs_rc_t hs_repo_get_by(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const char *field, const char *value,

@@ -96,6 +96,14 @@ HS_API hs_rc_t hs_repo_call_page(hs_call_t *call, hs_db_t *db,
     const char *default_orderby, hs_repo_page_t *page);
 
 /*
+ * Answers a get operation: the row id of t in the caller's tenant, 200
+ * with the row rendered as it is read (hs_repo_get_text); 404 when the
+ * tenant has no such row, or a problem from hs_repo_fail().
+ */
+HS_API hs_rc_t hs_repo_reply_get(hs_call_t *call, hs_db_t *db,
+    const hs_repo_table_t *t, const char *id);
+
+/*
  * The problem of a repository result: HS_ENOTFOUND 404 ("no such
  * <what>"), HS_EEXIST 409, HS_EAGAIN 503, HS_EINVAL 400. Anything else is
  * logged at error level with the call's module and request id and

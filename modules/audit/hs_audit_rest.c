@@ -49,22 +49,14 @@ hs_audit_list(hs_call_t *call)
 static hs_rc_t
 hs_audit_get(hs_call_t *call)
 {
-    json_t      *row;
-    hs_rc_t      rc;
-    hs_error_t   err;
     hs_audit_t  *au = call->module_data;
 
     if (hs_audit_reserved(call)) {
         return HS_OK;
     }
 
-    rc = hs_repo_get(au->db, &call->sec, &hs_audit_events,
-                     hs_call_param(call, "id"), &row, &err);
-    if (rc != HS_OK) {
-        return hs_repo_fail(call, rc, &err, hs_audit_events.resource);
-    }
-
-    return hs_call_reply(call, 200, row);
+    return hs_repo_reply_get(call, au->db, &hs_audit_events,
+                             hs_call_param(call, "id"));
 }
 
 

@@ -124,19 +124,10 @@ hs_users_info_list(hs_call_t *call)
 static hs_rc_t
 hs_users_info_get(hs_call_t *call)
 {
-    json_t           *row;
-    hs_rc_t           rc;
-    hs_error_t        err;
     const hs_repo_table_t  *t = call->route->data;
-    hs_users_info_t  *ui = call->module_data;
+    hs_users_info_t        *ui = call->module_data;
 
-    rc = hs_repo_get(ui->db, &call->sec, t, hs_call_param(call, "id"), &row,
-                     &err);
-    if (rc != HS_OK) {
-        return hs_repo_fail(call, rc, &err, t->resource);
-    }
-
-    return hs_call_reply(call, 200, row);
+    return hs_repo_reply_get(call, ui->db, t, hs_call_param(call, "id"));
 }
 
 

@@ -183,6 +183,46 @@ test_h_custom_problem(hs_call_t *call)
 
 
 /* Builds a call as the glue does; body may be NULL. */
+/* a response rendered by the handler, then replaced by an object */
+static hs_rc_t
+test_h_text(hs_call_t *call)
+{
+    test_calls++;
+    return hs_call_reply_text(call, 200, hs_strdup("{\"t\":1}"), 7);
+}
+
+
+static hs_rc_t
+test_h_text_then_object(hs_call_t *call)
+{
+    hs_call_reply_text(call, 200, hs_strdup("{\"t\":1}"), 7);
+    return hs_call_reply(call, 201, json_pack("{s:i}", "o", 2));
+}
+
+
+static hs_rc_t
+test_h_object_then_text(hs_call_t *call)
+{
+    hs_call_reply(call, 201, json_pack("{s:i}", "o", 2));
+    return hs_call_reply_text(call, 200, hs_strdup("[3]"), 3);
+}
+
+
+static hs_rc_t
+test_h_text_then_problem(hs_call_t *call)
+{
+    hs_call_reply_text(call, 200, hs_strdup("{\"t\":1}"), 7);
+    return hs_call_fail(call, hs_problem_new(HS_PROBLEM_CONFLICT, "taken"));
+}
+
+
+static hs_rc_t
+test_h_text_null(hs_call_t *call)
+{
+    return hs_call_reply_text(call, 200, NULL, 0);
+}
+
+
 static hs_call_t *
 test_call(const char *method, const char *path, hs_handler_pt handler,
     unsigned flags, const char *body, const char *request_id,
@@ -570,6 +610,76 @@ test_responses(void)
     hs_call_execute(call);
     is_str(call->out, "[1,\"two\"]", "an array response");
     hs_call_free(call);
+
+    /* responses the handler rendered as text */
+    test_reset();
+    call = test_call("GET", "/users/8", test_h_text, 0, NULL, "r", &rt);
+    hs_call_execute(call);
+    is_int(test_calls, 1, "text: handler ran");
+    is_int(call->status, 200, "text: status");
+    is_str(call->out, "{\"t\":1}", "text: sent as rendered");
+    is_int(call->out_len, 7, "text: out_len");
+    is_str(call->out_type, "application/json", "text: JSON media type");
+    hs_call_free(call);
+
+    call = test_call("GET", "/users/8", test_h_text_then_object, 0, NULL,
+                     "r", &rt);
+    hs_call_execute(call);
+    ok(call->status == 201 && call->out != NULL
+       && strcmp(call->out, "{\"o\":2}") == 0,
+       "text, then an object: the last reply wins");
+    hs_call_free(call);
+
+    call = test_call("GET", "/users/8", test_h_object_then_text, 0, NULL,
+                     "r", &rt);
+    hs_call_execute(call);
+    ok(call->status == 200 && call->out != NULL
+       && strcmp(call->out, "[3]") == 0,
+       "an object, then text: the last reply wins");
+    hs_call_free(call);
+
+    test_reset();
+    call = test_call("GET", "/users/8", test_h_text_then_problem, 0, NULL,
+                     "r", &rt);
+    hs_call_execute(call);
+    json_decref(test_problem(call, 409, "conflict", "text, then a problem"));
+    hs_call_free(call);
+
+    test_reset();
+    call = test_call("GET", "/users/8", test_h_text_null, 0, NULL, "r", &rt);
+    hs_call_execute(call);
+    json_decref(test_problem(call, 500, "internal_error",
+                             "text that could not be made"));
+    is_int(test_log_errs, 1, "text that could not be made: logged");
+    hs_call_free(call);
+
+    /* request strings past the call's own buffer */
+    {
+        char  path[1200];
+
+        memset(path, 'p', sizeof(path) - 1);
+        memcpy(path, "/users/", 7);
+        path[sizeof(path) - 1] = '\0';
+
+        call = test_call("GET", path, test_h_echo, 0, NULL, "r", &rt);
+        ok(call != NULL && strcmp(call->path, path) == 0
+           && strcmp(hs_call_param(call, "id"), path + 7) == 0
+           && strcmp(call->method, "GET") == 0
+           && strcmp(call->query, "a=1") == 0,
+           "long request strings are copied whole");
+        hs_call_free(call);
+
+        /* a recycled call starts with an empty buffer */
+        call = test_call("PATCH", "/users/5", test_h_echo, 0, NULL, "r", &rt);
+        ok(call != NULL && strcmp(call->method, "PATCH") == 0
+           && strcmp(call->path, "/users/5") == 0
+           && strcmp(hs_call_param(call, "id"), "5") == 0
+           && call->strbuf_used == sizeof("PATCH") + sizeof("/users/5")
+                                   + sizeof("a=1") + sizeof("id")
+                                   + sizeof("5"),
+           "a recycled call's strings start at its buffer again");
+        hs_call_free(call);
+    }
 }
 
 

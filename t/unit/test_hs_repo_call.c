@@ -171,6 +171,124 @@ test_list(hs_db_t *db)
 }
 
 
+/* Every kind of cell: the text of a get is what the object dumps to. */
+static const hs_od_field_t  test_kind_fields[] = {
+    { "id", "id", HS_OD_UUID, HS_OD_SELECT | HS_OD_NOTNULL },
+    { "tenant_id", "tenant_id", HS_OD_UUID, HS_OD_SELECT },
+    { "flag", "flag", HS_OD_BOOL, 0 },
+    { "score", "score", HS_OD_NUMBER, 0 },
+    { "count", "count", HS_OD_INT, 0 },
+    { "label", "label", HS_OD_STRING, 0 },
+    { "created_at", "created_at", HS_OD_DATETIME, 0 },
+    { "updated_at", "updated_at", HS_OD_DATETIME, 0 },
+    { NULL, NULL, 0, 0 }
+};
+
+static const hs_repo_table_t  test_kinds = { "kinds", "kind", test_kind_fields };
+
+
+static void
+test_get_text(hs_db_t *db)
+{
+    int            i;
+    char          *text, *dumped, id[64];
+    size_t         len;
+    json_t        *v, *row;
+    hs_rc_t        rc;
+    hs_call_t     *call;
+    hs_error_t     err;
+    hs_secctx_t    sec;
+    hs_db_conn_t  *c;
+
+    static const char *const  values[] = {
+        "{\"flag\": true, \"score\": 2.5, \"count\": 7, \"label\": \"plain\"}",
+        "{\"flag\": false, \"score\": 3, \"count\": -9007199254740991,"
+        " \"label\": \"q\\\"uote \\\\ back\\nline\\t\\u0001 \\u00e9\\u65e5"
+        "\\ud83c\\udf89 </script>\"}",
+        "{\"flag\": null, \"score\": null, \"count\": null, \"label\": null}",
+        "{\"score\": 1e300, \"count\": 0, \"label\": \"\"}",
+        "{\"score\": -0.000001, \"label\": \"\\u007f\\u001f\"}"
+    };
+
+    hs_secctx_init(&sec, TEST_TENANT, strlen(TEST_TENANT), "someone", 7,
+                   "test");
+
+    for (i = 0; i < (int) hs_nelems(values); i++) {
+        v = json_loads(values[i], 0, NULL);
+        rc = hs_repo_create(db, &sec, &test_kinds, v, &row, &err);
+        json_decref(v);
+        if (!is_int(rc, HS_OK, "kinds %d: created: %s", i,
+                    rc == HS_OK ? "ok" : err.msg))
+        {
+            continue;
+        }
+
+        snprintf(id, sizeof(id), "%s",
+                 json_string_value(json_object_get(row, "id")));
+        json_decref(row);
+
+        rc = hs_repo_get(db, &sec, &test_kinds, id, &row, &err);
+        dumped = rc == HS_OK ? hs_json_dump(row, NULL) : NULL;
+        json_decref(row);
+
+        rc = hs_repo_get_text(db, &sec, &test_kinds, id, &text, &len, &err);
+        is_int(rc, HS_OK, "kinds %d: as text", i);
+        ok(text != NULL && dumped != NULL && strcmp(text, dumped) == 0
+           && len == strlen(dumped),
+           "kinds %d: the text is the dumped object, byte for byte", i);
+        if (text && dumped && strcmp(text, dumped) != 0) {
+            diag("text:   %s", text);
+            diag("dumped: %s", dumped);
+        }
+        hs_free(text);
+        hs_free(dumped);
+
+        /* the reply of a get operation */
+        call = test_call(TEST_TENANT, "");
+        rc = hs_repo_reply_get(call, db, &test_kinds, id);
+        is_int(rc, HS_OK, "kinds %d: reply_get", i);
+        is_int(call->status, 200, "kinds %d: 200", i);
+        is_str(call->out_type, "application/json", "kinds %d: JSON", i);
+        v = call->out ? json_loadb(call->out, call->out_len, 0, NULL) : NULL;
+        is_str(json_string_value(json_object_get(v, "id")), id,
+               "kinds %d: the row", i);
+        json_decref(v);
+        hs_call_free(call);
+
+        /* another tenant's id is a missing one */
+        call = test_call(TEST_OTHER, "");
+        rc = hs_repo_reply_get(call, db, &test_kinds, id);
+        ok(rc == HS_OK && call->problem != NULL
+           && call->problem->status == 404 && call->out == NULL,
+           "kinds %d: 404 in another tenant, nothing rendered", i);
+        hs_call_free(call);
+    }
+
+    call = test_call(TEST_TENANT, "");
+    rc = hs_repo_reply_get(call, db, &test_kinds, "not-a-uuid");
+    ok(rc == HS_OK && call->problem != NULL && call->problem->status == 404,
+       "reply_get: a malformed id is a 404");
+    hs_call_free(call);
+
+    /* text that is not UTF-8 (written past the repository) is refused */
+    if (hs_db_conn_get(db, &c, &err) == HS_OK) {
+        rc = hs_db_exec(c, "INSERT INTO kinds (tenant_id, id, label,"
+                        " created_at, updated_at) VALUES ('" TEST_TENANT "',"
+                        " '0190a000-0000-7000-8000-0000000000ff',"
+                        " CAST(X'61ff62' AS TEXT), 'x', 'x')", NULL, 0, NULL,
+                        &err);
+        is_int(rc, HS_OK, "a row with invalid UTF-8");
+        rc = hs_repo_get_text(db, &sec, &test_kinds,
+                              "0190a000-0000-7000-8000-0000000000ff", &text,
+                              &len, &err);
+        ok(rc != HS_OK && text == NULL, "...is not rendered as text");
+        rc = hs_repo_get(db, &sec, &test_kinds,
+                         "0190a000-0000-7000-8000-0000000000ff", &row, &err);
+        ok(rc != HS_OK, "...nor as an object");
+    }
+}
+
+
 static void
 test_fail(void)
 {
@@ -277,6 +395,16 @@ main(void)
     }
 
     test_list(db);
+
+    if (ok(hs_db_exec(c, "CREATE TABLE kinds (tenant_id TEXT NOT NULL,"
+                      " id TEXT NOT NULL, flag BOOLEAN, score REAL,"
+                      " count INTEGER, label TEXT,"
+                      " created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+                      " PRIMARY KEY (tenant_id, id))", NULL, 0, NULL, &err)
+           == HS_OK, "table kinds"))
+    {
+        test_get_text(db);
+    }
     test_fail();
     test_page_limits();
 

@@ -38,6 +38,7 @@ static hs_rc_t hs_testkit_echo(hs_call_t *call);
 static hs_rc_t hs_testkit_item(hs_call_t *call);
 static hs_rc_t hs_testkit_fail(hs_call_t *call);
 static hs_rc_t hs_testkit_config(hs_call_t *call);
+static hs_rc_t hs_testkit_wrong_text(hs_call_t *call);
 static hs_rc_t hs_testkit_nothing(hs_call_t *call);
 static hs_rc_t hs_testkit_thing(hs_call_t *call);
 static hs_rc_t hs_testkit_whoami(hs_call_t *call);
@@ -184,6 +185,11 @@ static const hs_route_t  hs_testkit_routes[] = {
       .summary = "A response that breaks its schema",
       .handler = hs_testkit_config, .responses = hs_testkit_wrong_responses,
       .access = "public" },
+    { .method = "GET", .path = "/testkit/v1/wrong-text",
+      .operation_id = "testkit_wrong_text",
+      .summary = "A response rendered as text that breaks its schema",
+      .handler = hs_testkit_wrong_text,
+      .responses = hs_testkit_wrong_responses, .access = "public" },
     { .method = "GET", .path = "/testkit/v1/whoami",
       .operation_id = "testkit_whoami", .summary = "The SecurityCtx",
       .handler = hs_testkit_whoami, .responses = hs_testkit_ok_any,
@@ -286,6 +292,14 @@ hs_testkit_fail(hs_call_t *call)
 {
     /* a handler failure without a problem: the platform answers 500 */
     return HS_ERROR;
+}
+
+
+/* A response rendered as text by the handler (hs_call_reply_text). */
+static hs_rc_t
+hs_testkit_wrong_text(hs_call_t *call)
+{
+    return hs_call_reply_text(call, 200, hs_strdup("{\"id\":1}"), 8);
 }
 
 
