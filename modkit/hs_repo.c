@@ -384,25 +384,47 @@ hs__row(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r)
 
 
 /*
- * The row as hs_json_dump() writes hs__row()'s object, without making
- * it; -1 for text that is not UTF-8.
+ * The row as hs_json_dump() writes hs__row()'s object (or, with nsel
+ * selected fields, hs__select()'s), without making it; -1 for text that
+ * is not UTF-8.
  */
 static int
 hs__row_text(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r,
-    hs_jbuf_t *b)
+    const char *const *sel, size_t nsel, hs_jbuf_t *b)
 {
-    size_t                i;
+    size_t                i, k, n;
     hs_dbv_t              v;
     const hs_od_field_t  *f;
 
     hs_jbuf_raw(b, "{", 1);
 
-    for (i = 0, f = t->fields; f->name; f++, i++) {
+    n = 0;
+    while (t->fields[n].name) {
+        n++;
+    }
+
+    for (k = 0; k < (nsel ? nsel : n); k++) {
+        i = k;
+
+        if (nsel) {
+            /* the selection's order; hs_od_parse() admits each field once */
+            for (i = 0; i < n && strcmp(t->fields[i].name, sel[k]) != 0; i++)
+            {
+                /* void */
+            }
+
+            if (i == n) {
+                return -1;
+            }
+        }
+
+        f = &t->fields[i];
+
         if (hs_db_res_get(res, r, i, &v) != HS_OK) {
             return -1;
         }
 
-        if (i) {
+        if (k) {
             hs_jbuf_raw(b, ",", 1);
         }
 
@@ -558,7 +580,7 @@ hs__one(const hs_repo_table_t *t, hs_db_res_t *res, json_t **row,
         failed = (*row == NULL);
 
     } else if (text != NULL) {
-        failed = (hs__row_text(t, res, 0, text) != 0);
+        failed = (hs__row_text(t, res, 0, NULL, 0, text) != 0);
     }
 
     hs_db_res_free(res);
@@ -1277,7 +1299,7 @@ static hs_rc_t
 hs__list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     const hs_repo_tree_t *h, const char *under, int children,
     const hs_od_query_t *q,
-    int from_cursor, const unsigned char *key, size_t keylen,
+    int from_cursor, const unsigned char *key, size_t keylen, int as_text,
     hs_repo_page_t *page, hs_error_t *err)
 {
     int                   next_param, more, back;
@@ -1287,6 +1309,7 @@ hs__list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     json_t               *row;
     hs__sb_t              b;
     hs_dbv_t             *odp;
+    hs_jbuf_t             text = HS_JBUF_INIT;
     hs_db_res_t          *res;
     size_t                nsel;
     const char *const    *sel;
@@ -1364,12 +1387,40 @@ hs__list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     more = nrows > limit;
     n = more ? limit : nrows;
 
-    page->items = json_array();
     page->limit = limit;
 
     nsel = hs_od_selected(q, &sel);
 
-    for (i = 0; i < n && page->items; i++) {
+    if (as_text) {
+        hs_jbuf_raw(&text, "[", 1);
+
+        for (i = 0; i < n; i++) {
+            if (i) {
+                hs_jbuf_raw(&text, ",", 1);
+            }
+
+            if (hs__row_text(t, res, hs_od_backward(q) ? n - 1 - i : i, sel,
+                             nsel, &text) != 0)
+            {
+                rc = HS_ENOMEM;
+                break;
+            }
+        }
+
+        hs_jbuf_raw(&text, "]", 1);
+
+        if (rc == HS_OK) {
+            page->items_text = hs_jbuf_finish(&text, &page->items_len);
+
+        } else {
+            hs_free(text.p);
+        }
+
+    } else {
+        page->items = json_array();
+    }
+
+    for (i = 0; !as_text && i < n && page->items; i++) {
         /* a backward page comes in reverse order */
         row = hs__row(t, res, hs_od_backward(q) ? n - 1 - i : i);
 
@@ -1403,8 +1454,9 @@ hs__list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     hs_db_res_free(res);
     hs_free(odp);
 
-    if (rc != HS_OK || page->items == NULL) {
+    if (rc != HS_OK || (page->items == NULL && page->items_text == NULL)) {
         hs_repo_page_release(page);
+        hs_error_set(err, "out of memory, or a column that is not UTF-8");
         return rc != HS_OK ? rc : HS_ENOMEM;
     }
 
@@ -1418,7 +1470,18 @@ hs_repo_list(hs_db_t *db, const hs_secctx_t *sec, const hs_repo_table_t *t,
     size_t keylen, hs_repo_page_t *page, hs_error_t *err)
 {
     return hs__list(db, sec, t, NULL, NULL, 0, q, from_cursor, key, keylen,
-                    page, err);
+                    0, page, err);
+}
+
+
+hs_rc_t
+hs_repo_list_text(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const hs_od_query_t *q, int from_cursor,
+    const unsigned char *key, size_t keylen, hs_repo_page_t *page,
+    hs_error_t *err)
+{
+    return hs__list(db, sec, t, NULL, NULL, 0, q, from_cursor, key, keylen,
+                    1, page, err);
 }
 
 
@@ -1435,7 +1498,7 @@ hs_repo_tree_list(hs_db_t *db, const hs_secctx_t *sec,
     }
 
     return hs__list(db, sec, &h->table, h, under, children, q, from_cursor,
-                    key, keylen, page, err);
+                    key, keylen, 0, page, err);
 }
 
 
@@ -1443,6 +1506,7 @@ void
 hs_repo_page_release(hs_repo_page_t *page)
 {
     json_decref(page->items);
+    hs_free(page->items_text);
     hs_free(page->next_cursor);
     hs_free(page->prev_cursor);
     memset(page, 0, sizeof(hs_repo_page_t));
@@ -1462,4 +1526,47 @@ hs_repo_page_json(hs_repo_page_t *page)
                     "limit", (json_int_t) page->limit);
 
     return doc;
+}
+
+
+char *
+hs_repo_page_text(const hs_repo_page_t *page, size_t *len)
+{
+    hs_jbuf_t     b = HS_JBUF_INIT;
+    const char   *cur[2];
+    size_t        i;
+
+    static const char *const  names[2] = {
+        ",\"page_info\":{\"next_cursor\":", ",\"prev_cursor\":"
+    };
+
+    /* the members and their order of hs_repo_page_json() */
+    hs_jbuf_raw(&b, "{\"items\":", 9);
+
+    if (page->items_text != NULL) {
+        hs_jbuf_raw(&b, page->items_text, page->items_len);
+
+    } else {
+        hs_jbuf_value(&b, page->items ? page->items : json_null());
+    }
+
+    cur[0] = page->next_cursor;
+    cur[1] = page->prev_cursor;
+
+    for (i = 0; i < 2; i++) {
+        hs_jbuf_raw(&b, names[i], strlen(names[i]));
+
+        if (cur[i] != NULL) {
+            hs_jbuf_string(&b, cur[i], strlen(cur[i]));
+
+        } else {
+            hs_jbuf_raw(&b, "null", 4);
+        }
+    }
+
+    hs_jbuf_raw(&b, ",\"limit\":", 9);
+    hs_jbuf_integer(&b, (json_int_t) page->limit);
+    hs_jbuf_raw(&b, "}}", 2);
+
+    return hs_jbuf_finish(&b, len);
 }

@@ -75,9 +75,10 @@ hs_repo_reply_get(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
 }
 
 
-hs_rc_t
-hs_repo_call_page(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
-    const hs_od_limits_t *limits, const char *default_orderby,
+/* hs_repo_call_page(), the rows as objects or (as_text) as JSON text */
+static hs_rc_t
+hs__repo_call_page(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
+    const hs_od_limits_t *limits, const char *default_orderby, int as_text,
     hs_repo_page_t *page)
 {
     char                 *buf;
@@ -120,8 +121,14 @@ hs_repo_call_page(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
         return p != NULL ? hs_call_fail(call, p) : HS_ENOMEM;
     }
 
-    rc = hs_repo_list(db, &call->sec, t, q, cur != NULL && cur[0], key,
-                      keylen, page, &err);
+    if (as_text) {
+        rc = hs_repo_list_text(db, &call->sec, t, q, cur != NULL && cur[0],
+                               key, keylen, page, &err);
+
+    } else {
+        rc = hs_repo_list(db, &call->sec, t, q, cur != NULL && cur[0], key,
+                          keylen, page, &err);
+    }
     hs_od_free(q);
     hs_free(buf);
 
@@ -138,16 +145,27 @@ hs_rc_t
 hs_repo_reply_list(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
     const hs_od_limits_t *limits, const char *default_orderby)
 {
-    hs_rc_t         rc;
-    hs_repo_page_t  page;
+    char            *text;
+    size_t           len;
+    hs_rc_t          rc;
+    hs_repo_page_t   page;
 
-    rc = hs_repo_call_page(call, db, t, limits, default_orderby, &page);
+    rc = hs__repo_call_page(call, db, t, limits, default_orderby, 1, &page);
     if (rc != HS_OK || call->problem != NULL) {
         return rc;
     }
 
-    rc = hs_call_reply(call, 200, hs_repo_page_json(&page));
+    text = hs_repo_page_text(&page, &len);
     hs_repo_page_release(&page);
 
-    return rc;
+    return hs_call_reply_text(call, 200, text, len);
+}
+
+
+hs_rc_t
+hs_repo_call_page(hs_call_t *call, hs_db_t *db, const hs_repo_table_t *t,
+    const hs_od_limits_t *limits, const char *default_orderby,
+    hs_repo_page_t *page)
+{
+    return hs__repo_call_page(call, db, t, limits, default_orderby, 0, page);
 }

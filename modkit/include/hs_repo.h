@@ -73,6 +73,9 @@ typedef struct {
 
 typedef struct {
     json_t  *items;                   /* array of rows */
+    char    *items_text;              /* or, from hs_repo_list_text(), the
+                                         array as JSON text */
+    size_t   items_len;
     char    *next_cursor;             /* NULL: no next page */
     char    *prev_cursor;             /* NULL: no previous page */
     size_t   limit;
@@ -148,6 +151,15 @@ HS_API hs_rc_t hs_repo_list(hs_db_t *db, const hs_secctx_t *sec,
     const hs_repo_table_t *t, const hs_od_query_t *q, int from_cursor,
     const unsigned char *key, size_t keylen, hs_repo_page_t *page,
     hs_error_t *err);
+/*
+ * hs_repo_list, the rows rendered as they are read: page->items_text
+ * holds the array as JSON text (what hs_json_dump() writes of the items
+ * hs_repo_list() makes) and page->items is NULL.
+ */
+HS_API hs_rc_t hs_repo_list_text(hs_db_t *db, const hs_secctx_t *sec,
+    const hs_repo_table_t *t, const hs_od_query_t *q, int from_cursor,
+    const unsigned char *key, size_t keylen, hs_repo_page_t *page,
+    hs_error_t *err);
 HS_API void hs_repo_page_release(hs_repo_page_t *page);
 
 /*
@@ -191,5 +203,12 @@ HS_API hs_rc_t hs_repo_tree_list(hs_db_t *db, const hs_secctx_t *sec,
 
 /* {"items": [...], "page_info": {"next_cursor", "prev_cursor", "limit"}} */
 HS_API json_t *hs_repo_page_json(hs_repo_page_t *page);
+
+/*
+ * The same envelope as JSON text (what hs_json_dump() writes of
+ * hs_repo_page_json()), from items or items_text; hs_alloc'ed, NULL when
+ * out of memory.
+ */
+HS_API char *hs_repo_page_text(const hs_repo_page_t *page, size_t *len);
 
 #endif /* HS_REPO_H */

@@ -72,12 +72,14 @@ test_ranks(hs_call_t *call, char *out, size_t size, char *next,
     size_t nsize)
 {
     size_t        i, len;
-    json_t       *items, *cur;
+    json_t       *doc, *items, *cur;
 
     out[0] = '\0';
     next[0] = '\0';
 
-    items = json_object_get(call->response, "items");
+    /* the answer as it is sent */
+    doc = call->out ? json_loadb(call->out, call->out_len, 0, NULL) : NULL;
+    items = json_object_get(doc, "items");
 
     for (i = 0; i < json_array_size(items); i++) {
         len = strlen(out);
@@ -86,11 +88,12 @@ test_ranks(hs_call_t *call, char *out, size_t size, char *next,
                      json_object_get(json_array_get(items, i), "rank")));
     }
 
-    cur = json_object_get(json_object_get(call->response, "page_info"),
-                          "next_cursor");
+    cur = json_object_get(json_object_get(doc, "page_info"), "next_cursor");
     if (json_is_string(cur)) {
         snprintf(next, nsize, "%s", json_string_value(cur));
     }
+
+    json_decref(doc);
 }
 
 
@@ -175,10 +178,10 @@ test_list(hs_db_t *db)
 static const hs_od_field_t  test_kind_fields[] = {
     { "id", "id", HS_OD_UUID, HS_OD_SELECT | HS_OD_NOTNULL },
     { "tenant_id", "tenant_id", HS_OD_UUID, HS_OD_SELECT },
-    { "flag", "flag", HS_OD_BOOL, 0 },
-    { "score", "score", HS_OD_NUMBER, 0 },
-    { "count", "count", HS_OD_INT, 0 },
-    { "label", "label", HS_OD_STRING, 0 },
+    { "flag", "flag", HS_OD_BOOL, HS_OD_SELECT },
+    { "score", "score", HS_OD_NUMBER, HS_OD_SORT | HS_OD_SELECT },
+    { "count", "count", HS_OD_INT, HS_OD_FILTER | HS_OD_SORT },
+    { "label", "label", HS_OD_STRING, HS_OD_SELECT },
     { "created_at", "created_at", HS_OD_DATETIME, 0 },
     { "updated_at", "updated_at", HS_OD_DATETIME, 0 },
     { NULL, NULL, 0, 0 }
@@ -269,6 +272,86 @@ test_get_text(hs_db_t *db)
     ok(rc == HS_OK && call->problem != NULL && call->problem->status == 404,
        "reply_get: a malformed id is a 404");
     hs_call_free(call);
+
+    /* lists: the text page is the dumped envelope, byte for byte */
+    {
+        static const struct {
+            const char  *filter, *orderby, *select, *limit;
+        } qs[] = {
+            { NULL, NULL, NULL, "2" },
+            { NULL, "count desc", "label,flag", "3" },
+            { "count ne null", "score asc", "score", NULL },
+            { NULL, NULL, "id", "10" }
+        };
+
+        char              *a, *bt, *cur;
+        size_t             alen, blen, keylen;
+        hs_problem_t      *p;
+        hs_od_query_t     *q;
+        hs_repo_page_t     pj, pt;
+        const unsigned char *key;
+
+        key = hs_cursor_key(&keylen);
+
+        for (i = 0; i < (int) hs_nelems(qs); i++) {
+            cur = NULL;
+
+            for (int pass = 0; pass < 3; pass++) {
+                p = NULL;
+                q = hs_od_parse(test_kind_fields, "id", qs[i].filter,
+                                cur ? NULL : qs[i].orderby, qs[i].select,
+                                qs[i].limit, cur, &test_limits, key, keylen,
+                                &p);
+                if (!ok(q != NULL, "list %d.%d: query", i, pass)) {
+                    diag("%s", p ? p->detail : "?");
+                    hs_problem_free(p);
+                    break;
+                }
+
+                rc = hs_repo_list(db, &sec, &test_kinds, q, cur != NULL, key,
+                                  keylen, &pj, &err);
+                is_int(rc, HS_OK, "list %d.%d: objects", i, pass);
+                rc = hs_repo_list_text(db, &sec, &test_kinds, q, cur != NULL,
+                                       key, keylen, &pt, &err);
+                is_int(rc, HS_OK, "list %d.%d: text", i, pass);
+                ok(pt.items == NULL && pt.items_text != NULL,
+                   "list %d.%d: the rows as text only", i, pass);
+                hs_od_free(q);
+
+                v = hs_repo_page_json(&pj);
+                a = hs_json_dump(v, &alen);
+                json_decref(v);
+                bt = hs_repo_page_text(&pt, &blen);
+                ok(a != NULL && bt != NULL && alen == blen
+                   && strcmp(a, bt) == 0,
+                   "list %d.%d: the text page is the dumped envelope", i,
+                   pass);
+                if (a && bt && strcmp(a, bt) != 0) {
+                    diag("text:   %s", bt);
+                    diag("dumped: %s", a);
+                }
+
+                /* the text of a page of objects is the same */
+                hs_free(bt);
+                bt = hs_repo_page_text(&pj, &blen);
+                ok(a != NULL && bt != NULL && strcmp(a, bt) == 0,
+                   "list %d.%d: ... also from objects", i, pass);
+                hs_free(a);
+                hs_free(bt);
+
+                hs_free(cur);
+                cur = pj.next_cursor ? hs_strdup(pj.next_cursor) : NULL;
+                hs_repo_page_release(&pj);
+                hs_repo_page_release(&pt);
+
+                if (cur == NULL) {
+                    break;
+                }
+            }
+
+            hs_free(cur);
+        }
+    }
 
     /* text that is not UTF-8 (written past the repository) is refused */
     if (hs_db_conn_get(db, &c, &err) == HS_OK) {
