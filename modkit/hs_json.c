@@ -48,7 +48,7 @@ hs__jbuf_grow(hs_jbuf_t *b, size_t more)
 
 
 void
-hs_jbuf_raw(hs_jbuf_t *b, const char *s, size_t n)
+hs_jbuf_raw_grow(hs_jbuf_t *b, const char *s, size_t n)
 {
     if (hs__jbuf_grow(b, n) == 0) {
         memcpy(b->p + b->len, s, n);

@@ -9,6 +9,7 @@
 #ifndef HS_JSON_H
 #define HS_JSON_H
 
+#include <string.h>
 #include <jansson.h>
 #include "hs_base.h"
 
@@ -36,8 +37,23 @@ typedef struct {
 
 #define HS_JBUF_INIT  { NULL, 0, 0, 0 }
 
+/* hs_jbuf_raw() when s does not fit what the buffer holds */
+HS_API void hs_jbuf_raw_grow(hs_jbuf_t *b, const char *s, size_t n);
+
 /* s as it is: punctuation, literals, text already in JSON */
-HS_API void hs_jbuf_raw(hs_jbuf_t *b, const char *s, size_t n);
+static inline void
+hs_jbuf_raw(hs_jbuf_t *b, const char *s, size_t n)
+{
+    /* a NUL always fits after the text */
+    if (b->len + n < b->cap) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        return;
+    }
+
+    hs_jbuf_raw_grow(b, s, n);
+}
+
 /* a JSON string of n bytes of UTF-8 (not checked here) */
 HS_API void hs_jbuf_string(hs_jbuf_t *b, const char *s, size_t n);
 HS_API void hs_jbuf_integer(hs_jbuf_t *b, json_int_t i);
