@@ -69,10 +69,25 @@ sub cpu_ticks {
 
 our $steal_max = 0;
 
+# CPU time (user + system, every thread) of the nginx workers, in ticks
+sub worker_ticks {
+    my $t = 0;
+    for my $pid ($ng->worker_pids) {
+        open my $f, '<', "/proc/$pid/stat" or next;
+        my $s = <$f>;
+        $s =~ s/^.*\) //;
+        my @f = split ' ', $s;
+        $t += $f[11] + $f[12];
+    }
+    return $t;
+}
+
 sub wrk {
     my ($path, @extra) = @_;
     my ($s0, $a0) = cpu_ticks();
+    my $w0 = worker_ticks();
     my $out = `wrk -t1 -c$conns -d${secs}s --latency @extra 'http://127.0.0.1:@{[$ng->port]}$path' 2>&1`;
+    my $w1 = worker_ticks();
     my ($s1, $a1) = cpu_ticks();
     my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
     my ($p99) = $out =~ /\s99%\s+([\d.]+\w+)/;
@@ -80,7 +95,10 @@ sub wrk {
     die "wrk failed for $path:\n$out" unless defined $rps;
     my $steal = $a1 > $a0 ? 100 * ($s1 - $s0) / ($a1 - $a0) : 0;
     $steal_max = $steal if $steal > $steal_max;
-    return { rps => $rps, p99 => $p99 // '?', errors => $non2xx // 0, steal => $steal };
+    my ($reqs) = $out =~ /(\d+) requests in /;
+    my $hz = 100;    # USER_HZ
+    my $cpu = $reqs ? 1e6 * ($w1 - $w0) / $hz / $reqs : 0;
+    return { rps => $rps, p99 => $p99 // '?', errors => $non2xx // 0, steal => $steal, cpu_us => $cpu };
 }
 
 # warm up, then alternate so that drift affects both sides alike
@@ -208,10 +226,12 @@ for my $db (@dbs) {
 
 print "\nusers_info (one worker, 4 pool threads; the best of $rounds alternating runs each;"
     . " steal: CPU time the hypervisor took during that run):\n";
-printf "%-9s %5s  %-22s %12s %10s %8s %6s\n", 'database', 'conns', 'request', 'requests/s', 'p99', 'non-2xx', 'steal';
+print "(CPU: what the nginx worker, all its threads, spent per request)\n";
+printf "%-9s %5s  %-22s %12s %10s %8s %9s %6s\n", 'database', 'conns', 'request', 'requests/s', 'p99', 'non-2xx',
+    'CPU', 'steal';
 for my $u (@ui) {
-    printf "%-9s %5d  %-22s %12.0f %10s %8d %5.1f%%\n", $u->[0], $u->[1], $u->[2], $u->[3]{rps}, $u->[3]{p99},
-        $u->[3]{errors}, $u->[3]{steal};
+    printf "%-9s %5d  %-22s %12.0f %10s %8d %6.1f us %5.1f%%\n", $u->[0], $u->[1], $u->[2], $u->[3]{rps},
+        $u->[3]{p99}, $u->[3]{errors}, $u->[3]{cpu_us}, $u->[3]{steal};
 }
 for my $kind (map { $_->[0] } @dbs) {
     my ($bare) = grep { $_->[0] eq $kind && $_->[1] == 128 && $_->[2] eq 'bare nginx' } @ui;
