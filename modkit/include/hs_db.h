@@ -9,9 +9,10 @@
  * between threads or carried across fork().
  *
  * Module code never runs SQL itself: it goes through the tenant-scoped
- * API (hs_repo.h). Only hs_db_create/destroy/kind/url and
- * hs_db_thread_release are exported from libhsmodkit.so; the rest of
- * this header is modkit's own (hidden visibility).
+ * API (hs_repo.h). Only hs_db_create/destroy/kind/url,
+ * hs_db_thread_release and hs_db_thread_batch_begin/end are exported
+ * from libhsmodkit.so; the rest of this header is modkit's own (hidden
+ * visibility).
  *
  * SQL text uses $1..$n placeholders in both dialects. Statements are
  * prepared once per connection and kept in a small LRU cache keyed by the
