@@ -1,8 +1,7 @@
 /*
  * Compact JSON text from jansson values or piece by piece (hs_json.h):
- * one growing buffer,
- * runs of plain characters copied at once, integers converted without
- * printf.
+ * one growing buffer, runs of plain characters copied at once, integers
+ * converted without printf.
  */
 
 #include <stdio.h>

@@ -428,7 +428,7 @@ hs__row_text(const hs_repo_table_t *t, const hs_db_res_t *res, size_t r,
             hs_jbuf_raw(b, ",", 1);
         }
 
-        /* field names are declared by module code: plain ASCII */
+        /* names are identifiers (hs_od_field_t): nothing to escape */
         hs_jbuf_raw(b, "\"", 1);
         hs_jbuf_raw(b, f->name, strlen(f->name));
         hs_jbuf_raw(b, "\":", 2);

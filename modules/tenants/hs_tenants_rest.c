@@ -17,35 +17,17 @@
 
 /* ----------------------------------------------------------- helpers */
 
-/* Repository results to problems. */
+/* Repository results to problems (a conflict is always about the id). */
 static hs_rc_t
 hs_tenants_fail(hs_call_t *call, hs_rc_t rc, const hs_error_t *err)
 {
-    switch (rc) {
-
-    case HS_ENOTFOUND:
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_NOT_FOUND,
-                                                 "no such tenant"));
-
-    case HS_EEXIST:
+    if (rc == HS_EEXIST) {
         return hs_call_fail(call, hs_problem_new(HS_PROBLEM_CONFLICT,
                                                  "a tenant with this id "
                                                  "exists"));
-
-    case HS_EAGAIN:
-        return hs_call_fail(call, hs_problem_new(
-                   HS_PROBLEM_SERVICE_UNAVAILABLE,
-                   "the database is unavailable; retry later"));
-
-    case HS_EINVAL:
-        return hs_call_fail(call, hs_problem_new(HS_PROBLEM_BAD_REQUEST,
-                                                 "%s", err->msg));
-
-    default:
-        hs_log(call->log, HS_LOG_ERR, "tenants: %s (request id %s)",
-               err->msg, call->request_id);
-        return HS_ERROR;
     }
+
+    return hs_repo_fail(call, rc, err, "tenant");
 }
 
 
