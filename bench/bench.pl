@@ -162,7 +162,7 @@ for my $round (0 .. $rounds) {
         $ng = $rn{$routes};    # wrk() talks to $ng
         my $m = wrk('/healthz');
         next unless $round;    # the first round warms up
-        $scale{$routes}{rps} = $m if !$scale{$routes}{rps} || $m->{rps} > $scale{$routes}{rps}{rps};
+        $scale{$routes}{rps} = best($m, $scale{$routes}{rps} // ());
     }
 }
 for my $routes (0, 1000) {
@@ -217,7 +217,7 @@ for my $db (@dbs) {
         for (1 .. $rounds) {
             for my $r (@req) {
                 my $m = wrk($r->[1]);
-                $best{$r->[0]} = $m if !$best{$r->[0]} || $m->{rps} > $best{$r->[0]}{rps};
+                $best{$r->[0]} = best($m, $best{$r->[0]} // ());
             }
         }
         push @ui, map { [$kind, $c, $_->[0], $best{$_->[0]}] } @req;

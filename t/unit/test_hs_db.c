@@ -94,18 +94,16 @@ test_exec(hs_db_conn_t *c, const char *sql, hs_error_t *err)
 }
 
 
-/* count(*) of the test table */
+/* the integer a "SELECT count(*) ..." answers, -1 on error */
 static long long
-test_count(hs_db_conn_t *c)
+test_count_sql(hs_db_conn_t *c, const char *sql)
 {
     long long     n;
     hs_dbv_t      v;
     hs_error_t    err;
     hs_db_res_t  *r;
 
-    if (hs_db_exec(c, test_q("SELECT count(*) FROM %s"), NULL, 0, &r, &err)
-        != HS_OK)
-    {
+    if (hs_db_exec(c, sql, NULL, 0, &r, &err) != HS_OK) {
         diag("count: %s", err.msg);
         return -1;
     }
@@ -115,6 +113,14 @@ test_count(hs_db_conn_t *c)
     hs_db_res_free(r);
 
     return n;
+}
+
+
+/* count(*) of the test table */
+static long long
+test_count(hs_db_conn_t *c)
+{
+    return test_count_sql(c, test_q("SELECT count(*) FROM %s"));
 }
 
 
@@ -1077,26 +1083,11 @@ test_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
     return remove(path);
 }
 
-/* count(*) of table t on c, -1 on error */
+/* count(*) of the batch test's table */
 static long long
 test_count_t(hs_db_conn_t *c)
 {
-    long long     n;
-    hs_dbv_t      v;
-    hs_error_t    err;
-    hs_db_res_t  *r;
-
-    if (hs_db_exec(c, "SELECT count(*) FROM batch_t", NULL, 0, &r, &err)
-        != HS_OK)
-    {
-        diag("count: %s", err.msg);
-        return -1;
-    }
-
-    n = (hs_db_res_get(r, 0, 0, &v) == HS_OK) ? v.i : -2;
-    hs_db_res_free(r);
-
-    return n;
+    return test_count_sql(c, "SELECT count(*) FROM batch_t");
 }
 
 
